@@ -1,0 +1,44 @@
+# opdgen: the two set-up commands are `make build` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.test-installed
+NODE_STAMP := node_modules/.opdgen-installed
+
+.PHONY: build test serve clean check lint typecheck
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# vnu-jar (the W3C Nu Html Checker) comes from npm and runs on Java.
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+build: $(STAMP)
+	$(BIN)/opdgen build
+
+test: $(TEST_STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pytest -q
+
+serve: $(STAMP)
+	$(BIN)/opdgen serve
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check opdgen tests
+
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+clean:
+	rm -rf output output.opdgen-new output.opdgen-old .opdgen-cache .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,130 @@
+"""The build as a list of steps: load everything, render each site and the portal, then write.
+
+DESIGN: everything is read and rendered before anything is written; `check` is build without write.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from opdgen.content.loader import CONTENT_DIR, LoadOptions, load_region
+from opdgen.content.model import Region
+from opdgen.build.writer import OutputConflict, WriteStats, check_unique, write_output
+from opdgen.fsguard import Repo
+from opdgen.outputs.files import OutputFile
+from opdgen.outputs.portal import render_portal
+from opdgen.outputs.site import render_site
+from opdgen.problems import ProblemError, Problems
+from opdgen.render.context import Urls
+from opdgen.render.themes import load_theme, make_environment
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    root: Path
+    now: datetime
+    output: Path | None = None  # default: <root>/output
+    sites: frozenset[str] = frozenset()  # empty: every site
+    include_drafts: bool = False
+
+
+@dataclass(slots=True)
+class BuildResult:
+    problems: Problems
+    region: Region | None = None
+    files: list[OutputFile] = field(default_factory=list)
+    stats: WriteStats | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.has_errors
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for f in self.files if f.is_page)
+
+    @property
+    def site_count(self) -> int:
+        return len({f.path.parts[0] for f in self.files})
+
+
+def render_all(options: BuildOptions) -> BuildResult:
+    """Load and render; nothing is written. Problems are collected in the result."""
+    started = time.perf_counter()
+    region, problems = load_region(
+        options.root, LoadOptions(now=options.now, include_drafts=options.include_drafts)
+    )
+    result = BuildResult(problems=problems, region=region)
+    for wanted in sorted(options.sites - {s.slug for s in region.sites} if region else ()):
+        problems.add(CONTENT_DIR, None, "site.unknown", site=wanted)
+    if region is None or problems.has_errors:
+        return _done(result, started)
+    repo = Repo(options.root)
+    theme = load_theme(repo, region.config.theme, problems)
+    if theme is None or problems.has_errors:
+        return _done(result, started)
+    env = make_environment(repo, theme, region.config.language)
+    files: list[OutputFile] = []
+    try:
+        for site in region.sites:
+            if not options.sites or site.slug in options.sites:
+                files += render_site(site, region, env, theme)
+        files += render_portal(region, env, theme)
+        check_unique(files)
+    except ProblemError as exc:
+        problems.extend(exc.problems)
+    except OutputConflict as exc:
+        problems.add(PurePosixPath(CONTENT_DIR), None, "build.output_conflict", detail=str(exc.path))
+    if not problems.has_errors:
+        _check_menus(region, files, problems, options.sites)
+    if not problems.has_errors:
+        result.files = files
+    return _done(result, started)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Render everything, then write it to output/ in one swap; on any problem write nothing."""
+    started = time.perf_counter()
+    result = render_all(options)
+    if not result.ok:
+        return _done(result, started)
+    output = options.output or options.root / "output"
+    keep: Iterable[str] = ()
+    if options.sites and result.region is not None:  # carry the other sites over unchanged
+        keep = [s.slug for s in result.region.sites if s.slug not in options.sites]
+    try:
+        result.stats = write_output(result.files, output, keep=keep)
+    except OSError as exc:
+        result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
+                            detail=f"{output} ({exc.strerror or exc})")
+    return _done(result, started)
+
+
+def _check_menus(region: Region, files: list[OutputFile], problems: Problems, only: frozenset[str]) -> None:
+    """Every menu item that points inside a site must lead to a page that exists."""
+    paths = {f.path for f in files}
+    for site in region.sites:
+        if site.config.menu is None or (only and site.slug not in only):
+            continue
+        urls = Urls(site.config.base_url)
+        for entry in site.config.menu:
+            if not entry.url.startswith("/"):
+                continue
+            target = entry.url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+            candidates = {PurePosixPath(site.slug) / target, PurePosixPath(site.slug) / target / "index.html"}
+            if not target:
+                candidates = {PurePosixPath(site.slug) / "index.html"}
+            if not candidates & paths:
+                problems.add(site.config.source, entry.line, "menu.broken_link",
+                             label=entry.label, url=urls.path(target))
+
+
+def _done(result: BuildResult, started: float) -> BuildResult:
+    result.seconds = time.perf_counter() - started
+    return result
+

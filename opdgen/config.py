@@ -1,0 +1,206 @@
+"""opdgen.yaml and content/<site>/site.yaml -> RegionConfig and SiteConfig; problems collected.
+
+It reads through fsguard only and builds immutable values; it knows nothing of content or output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from opdgen import schema as s
+from opdgen.fsguard import Refused, Repo
+from opdgen.problems import Problems
+from opdgen.yamlload import YamlError, YNode, YScalar, parse_yaml
+
+CONFIG_FILE = "opdgen.yaml"
+SITE_FILE = "site.yaml"
+PORTAL_SLUG = "portal"  # DESIGN: reserved, the slug of the portal's web root
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SOCIAL_NETWORKS = ("facebook", "instagram", "x", "youtube", "tiktok")
+DEFAULT_COLOUR = "#1f5f8b"
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    label: str
+    url: str  # a path on the site ("/profil/") or an absolute URL
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegionConfig:
+    source: PurePosixPath
+    name: str
+    short_name: str
+    portal_title: str
+    portal_description: str
+    portal_base_url: str
+    portal_colour: str
+    theme: str
+    timezone: ZoneInfo
+    language: str
+    security_contact: str
+    video_hosts: tuple[str, ...]
+    per_page: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteConfig:
+    slug: str
+    source: PurePosixPath
+    name: str
+    short_name: str
+    base_url: str
+    description: str
+    logo: str | None
+    colour: str
+    address: str
+    phone: str
+    email: str
+    whatsapp: str
+    office_hours: str
+    social: tuple[tuple[str, str], ...]
+    menu: tuple[MenuEntry, ...] | None  # None: the theme's default menu
+
+
+REGION_SCHEMA = (
+    s.Field("region", s.mapping((
+        s.Field("name", s.text(120), required=True, example="name: Pemerintah Kabupaten Sukamaju"),
+        s.Field("short_name", s.text(40), example="short_name: Kab. Sukamaju"),
+    )), required=True, example="region:\n  name: Pemerintah Kabupaten Sukamaju"),
+    s.Field("portal", s.mapping((
+        s.Field("title", s.text(120), required=True, example="title: Portal Berita Kabupaten Sukamaju"),
+        s.Field("description", s.text(300)),
+        s.Field("base_url", s.base_url, required=True, example="base_url: https://sukamajukab.go.id/"),
+        s.Field("colour", s.colour),
+    )), required=True, example="portal:\n  title: ...\n  base_url: https://..."),
+    s.Field("theme", s.text(60), default="default"),
+    s.Field("timezone", s.text(60), default="Asia/Jakarta"),
+    s.Field("language", s.choice(("id", "en")), default="id"),
+    s.Field("per_page", s.integer, default=10),
+    s.Field("security", s.mapping((
+        s.Field("contact", s.text(200), required=True, example="contact: mailto:csirt@contoh.go.id"),
+        s.Field("video_hosts", s.text_list(20, 253), default=()),
+    ))),
+)
+
+SITE_SCHEMA = (
+    s.Field("name", s.text(120), required=True, example="name: Dinas Kesehatan Kabupaten Sukamaju"),
+    s.Field("short_name", s.text(40), required=True, example="short_name: Dinkes"),
+    s.Field("base_url", s.base_url, required=True, example="base_url: https://dinkes.contoh.go.id/"),
+    s.Field("description", s.text(300), required=True, example="description: Satu kalimat tentang dinas ini."),
+    s.Field("logo", s.text(200)),
+    s.Field("colour", s.colour),
+    s.Field("address", s.text(300), default=""),
+    s.Field("phone", s.text(40), default=""),
+    s.Field("email", s.email, default=""),
+    s.Field("whatsapp", s.whatsapp, default=""),
+    s.Field("office_hours", s.text(200), default=""),
+    s.Field("social", s.mapping(tuple(s.Field(n, s.url()) for n in SOCIAL_NETWORKS))),
+    s.Field("menu", s.list_of((
+        s.Field("label", s.text(40), required=True, example="label: Profil"),
+        s.Field("url", s.url(allow_path=True), required=True, example="url: /profil/"),
+    ), max_items=12)),
+)
+
+
+def read_yaml_file(repo: Repo, path: Path, problems: Problems) -> tuple[YNode | None, bool]:
+    """Read and parse a YAML file; returns (root node, ok). Problems are recorded, not raised."""
+    try:
+        text = repo.read_text(path)
+    except Refused as refused:
+        problems.add(refused.path, None, refused.code, detail=refused.detail)
+        return None, False
+    try:
+        return parse_yaml(text), True
+    except YamlError as exc:
+        problems.add(repo.rel(path), exc.line, exc.code, detail=exc.detail)
+        return None, False
+
+
+def load_region_config(repo: Repo, problems: Problems) -> RegionConfig | None:
+    """Read opdgen.yaml; None when it is missing or unusable (problems say why)."""
+    path = repo.root / CONFIG_FILE
+    rel = PurePosixPath(CONFIG_FILE)
+    if not path.is_file():
+        problems.add(rel, None, "config.missing")
+        return None
+    before = len(problems.errors)
+    node, ok = read_yaml_file(repo, path, problems)
+    if not ok:
+        return None
+    v = s.check_map(node, REGION_SCHEMA, s.Where(rel, problems), whole_line=1)
+    tz = _timezone(v["timezone"], node, rel, problems)
+    if len(problems.errors) > before or tz is None:
+        return None
+    region, portal, security = v["region"], v["portal"], v["security"] or {}
+    return RegionConfig(
+        source=rel,
+        name=region["name"],
+        short_name=region["short_name"] or region["name"],
+        portal_title=portal["title"],
+        portal_description=portal["description"] or portal["title"],
+        portal_base_url=portal["base_url"],
+        portal_colour=portal["colour"] or DEFAULT_COLOUR,
+        theme=v["theme"],
+        timezone=tz,
+        language=v["language"],
+        security_contact=security.get("contact") or "",
+        video_hosts=tuple(h.lower() for h in security.get("video_hosts") or ()),
+        per_page=max(1, v["per_page"]),
+    )
+
+
+def _timezone(name: str, node: YNode | None, rel: PurePosixPath, problems: Problems) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.add(rel, _key_line(node, "timezone"), "config.timezone", value=name)
+        return None
+
+
+def _key_line(node: YNode | None, key: str) -> int | None:
+    if node is not None and hasattr(node, "entries"):
+        for k, _ in node.entries:
+            if isinstance(k, YScalar) and k.text == key:
+                return k.line
+    return None
+
+
+def load_site_config(repo: Repo, folder: Path, region: RegionConfig, problems: Problems) -> SiteConfig | None:
+    """Read content/<slug>/site.yaml; None when it is missing or has errors."""
+    path = folder / SITE_FILE
+    rel = repo.rel(path)
+    if not path.is_file():
+        problems.add(rel, None, "site.missing")
+        return None
+    before = len(problems.errors)
+    node, ok = read_yaml_file(repo, path, problems)
+    if not ok:
+        return None
+    v: dict[str, Any] = s.check_map(node, SITE_SCHEMA, s.Where(rel, problems), whole_line=1)
+    if len(problems.errors) > before:
+        return None
+    social = v["social"] or {}
+    menu = v["menu"]
+    return SiteConfig(
+        slug=folder.name,
+        source=rel,
+        name=v["name"],
+        short_name=v["short_name"],
+        base_url=v["base_url"],
+        description=v["description"],
+        logo=v["logo"],
+        colour=v["colour"] or region.portal_colour,
+        address=v["address"],
+        phone=v["phone"],
+        email=v["email"],
+        whatsapp=v["whatsapp"],
+        office_hours=v["office_hours"],
+        social=tuple((n, social[n]) for n in SOCIAL_NETWORKS if social.get(n)),
+        menu=None if menu is None else tuple(MenuEntry(m["label"], m["url"], m["_line"]) for m in menu),
+    )

@@ -1,0 +1,265 @@
+"""Load the whole region: config, sites and their posts; every problem is collected, none raised.
+
+It reads through fsguard only and renders Markdown once per post; it writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from opdgen import schema as s
+from opdgen.config import (
+    PORTAL_SLUG,
+    SITE_FILE,
+    SLUG_RE,
+    RegionConfig,
+    SiteConfig,
+    load_region_config,
+    load_site_config,
+)
+from opdgen.content.frontmatter import (
+    DateError,
+    FrontMatterError,
+    parse_date,
+    slug_from_filename,
+    slugify,
+    split,
+)
+from opdgen.content.model import Kind, Post, Region, Site, Source
+from opdgen.fsguard import Refused, Repo
+from opdgen.markup.markdown import MarkdownRenderer, first_paragraph, shorten
+from opdgen.markup.sanitize import Sanitizer
+from opdgen.problems import Problems
+from opdgen.yamlload import YamlError, YMap, YScalar, parse_yaml
+
+CONTENT_DIR = "content"
+# Top-level paths of a site that a halaman slug may not take. `layanan` stays free: the
+# standing page halaman/layanan.md is the introduction of the services section at /layanan/.
+RESERVED_PAGE_SLUGS = frozenset(
+    {"berita", "pengumuman", "tag", "assets", "media", "page", "cari", "agenda", "dokumen",
+     "skm", "feed", "sitemap", "robots", "404", "index", "opd"}
+)
+# Folders of content/<site>/ that later stages own; the core leaves them alone.
+OTHER_FOLDERS = frozenset({"agenda", "dokumen", "layanan", "skm", "media"})
+
+POST_SCHEMA = (
+    s.Field("title", s.text(200), required=True, example="title: Judul berita"),
+    s.Field("date", s.text(40), required=True, example="date: 2026-11-27 09:30"),
+    s.Field("updated", s.text(40)),
+    s.Field("author", s.text(100), default=""),
+    s.Field("tags", s.text_list(20, 60), default=()),
+    s.Field("image", s.text(200)),
+    s.Field("image_alt", s.text(300), default=""),
+    s.Field("summary", s.text(400), default=""),
+    s.Field("draft", s.boolean, default=False),
+)
+HALAMAN_SCHEMA = (
+    s.Field("title", s.text(200), required=True, example="title: Profil Dinas"),
+    s.Field("date", s.text(40)),
+    s.Field("updated", s.text(40)),
+    s.Field("summary", s.text(400), default=""),
+    s.Field("order", s.integer, default=100),
+    s.Field("image", s.text(200)),
+    s.Field("image_alt", s.text(300), default=""),
+    s.Field("draft", s.boolean, default=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    now: datetime  # aware; posts dated later are scheduled
+    include_drafts: bool = False
+    only_sites: frozenset[str] = frozenset()  # empty: every site
+
+
+def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Problems]:
+    """Read opdgen.yaml and every content/<site>/; None when nothing usable could be read."""
+    repo = Repo(root)
+    problems = Problems()
+    config = load_region_config(repo, problems)
+    if config is None:
+        return None, problems
+    content = repo.root / CONTENT_DIR
+    if not content.is_dir():
+        problems.add(CONTENT_DIR, None, "site.none")
+        return None, problems
+    loader = _SiteLoader(repo, config, options, problems)
+    sites = []
+    for folder in sorted(p for p in content.iterdir() if p.is_dir() or p.is_symlink()):
+        if options.only_sites and folder.name not in options.only_sites:
+            continue
+        site = loader.load(folder)
+        if site is not None:
+            sites.append(site)
+    for wanted in sorted(options.only_sites - {s.slug for s in sites}):
+        if not (content / wanted).is_dir():
+            problems.add(CONTENT_DIR, None, "site.unknown", site=wanted)
+    if not sites and not problems.has_errors:
+        problems.add(CONTENT_DIR, None, "site.none")
+    return Region(config=config, sites=tuple(sites), now=options.now), problems
+
+
+class _SiteLoader:
+    def __init__(self, repo: Repo, config: RegionConfig, options: LoadOptions, problems: Problems):
+        self.repo = repo
+        self.config = config
+        self.options = options
+        self.problems = problems
+        self.markdown = MarkdownRenderer(config.language)
+        self.sanitizer = Sanitizer(config.video_hosts)
+
+    def load(self, folder: Path) -> Site | None:
+        rel = self.repo.rel(folder)
+        if folder.is_symlink():
+            try:
+                self.repo.confine(folder)
+            except Refused as refused:
+                self.problems.add(refused.path, None, refused.code, detail=refused.detail)
+                return None
+        if folder.name == PORTAL_SLUG:
+            self.problems.add(rel, None, "site.portal_reserved")
+            return None
+        if not SLUG_RE.match(folder.name):
+            self.problems.add(rel, None, "site.slug", value=folder.name, example=slugify(folder.name))
+            return None
+        site_config = load_site_config(self.repo, folder, self.config, self.problems)
+        posts: list[Post] = []
+        for kind in Kind:
+            posts.extend(self._load_kind(folder / kind.value, folder.name, kind))
+        self._check_unexpected(folder)
+        if site_config is None:
+            return None
+        self._check_duplicates(posts)
+        if not self.options.include_drafts:  # DESIGN: drafts and scheduled posts stay out
+            posts = [p for p in posts if not p.is_draft and not p.is_scheduled]
+        return Site(config=site_config, posts=tuple(sorted(posts, key=_post_order)))
+
+    def _check_unexpected(self, folder: Path) -> None:
+        """Anything at the top of a site folder that opdgen does not know is reported."""
+        known = {k.value for k in Kind} | OTHER_FOLDERS | {SITE_FILE}
+        for entry in sorted(folder.iterdir()):
+            if entry.name not in known:
+                self.problems.add(self.repo.rel(entry), None, "site.unexpected_entry",
+                                  allowed=", ".join(sorted(known)))
+
+    def _load_kind(self, folder: Path, site: str, kind: Kind) -> Iterable[Post]:
+        if not folder.is_dir():
+            return
+        for item in self.repo.walk(folder):
+            if isinstance(item, Refused):
+                self.problems.add(item.path, None, item.code, detail=item.detail)
+                continue
+            if item.suffix.lower() != ".md":
+                try:
+                    self.repo.check_name(item)
+                    self.problems.add(self.repo.rel(item), None, "content.not_markdown")
+                except Refused as refused:
+                    self.problems.add(refused.path, None, refused.code, detail=refused.detail)
+                continue
+            post = self._load_post(item, site, kind)
+            if post is not None:
+                yield post
+
+    def _load_post(self, path: Path, site: str, kind: Kind) -> Post | None:
+        rel = self.repo.rel(path)
+        try:
+            text = self.repo.read_text(path)
+        except Refused as refused:
+            line = int(refused.detail) if refused.code == "fs.encoding" else None
+            self.problems.add(refused.path, line, refused.code, detail=refused.detail)
+            return None
+        try:
+            parts = split(text)
+            node = parse_yaml(parts.front)
+        except FrontMatterError as exc:
+            self.problems.add(rel, exc.line, exc.code)
+            return None
+        except YamlError as exc:
+            self.problems.add(rel, exc.line + 1 if exc.line else 1, exc.code, detail=exc.detail)
+            return None
+        if node is not None and not isinstance(node, YMap):
+            self.problems.add(rel, 2, "frontmatter.not_mapping")
+            return None
+        before = len(self.problems.errors)
+        where = s.Where(rel, self.problems, line_offset=1)
+        fields = HALAMAN_SCHEMA if kind is Kind.HALAMAN else POST_SCHEMA
+        v = s.check_map(node, fields, where, whole_line=1)
+        date = self._date(v, "date", node, where)
+        updated = self._date(v, "updated", node, where)
+        slug = slug_from_filename(path.stem)
+        if not slug:
+            self.problems.add(rel, None, "content.slug.empty")
+        elif kind is Kind.HALAMAN and slug in RESERVED_PAGE_SLUGS:
+            self.problems.add(rel, None, "content.slug.reserved", slug=slug)
+        if len(self.problems.errors) > before:
+            return None
+        body_html = self.sanitizer.clean(self.markdown.render(parts.body))
+        return Post(
+            source=Source(rel, 1),
+            site=site,
+            kind=kind,
+            slug=slug,
+            title=v["title"],
+            date=date,
+            updated=updated,
+            author=v.get("author") or "",
+            tags=_unique_tags(v.get("tags") or ()),
+            summary=v["summary"] or shorten(first_paragraph(body_html)),
+            body_html=body_html,
+            image=v.get("image"),
+            image_alt=v.get("image_alt") or "",
+            order=v.get("order", 100),
+            is_draft=v["draft"],
+            is_scheduled=date is not None and date > self.options.now,
+            content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+
+    def _date(self, v: dict[str, Any], key: str, node: object, where: s.Where) -> datetime | None:
+        raw = v.get(key)
+        if not raw:
+            return None
+        try:
+            return parse_date(raw, self.config.timezone)
+        except DateError as exc:
+            line = _value_line(node, key)
+            self.problems.add(where.path, line + 1 if line else None, exc.code, value=raw, key=key)
+            return None
+
+    def _check_duplicates(self, posts: list[Post]) -> None:
+        seen: dict[tuple[Kind, str], Post] = {}
+        for post in sorted(posts, key=lambda p: str(p.source.path)):
+            other = seen.setdefault((post.kind, post.slug), post)
+            if other is not post:
+                self.problems.add(post.source.path, None, "content.slug.duplicate",
+                                  slug=post.slug, other=str(other.source.path))
+
+
+def _value_line(node: object, key: str) -> int | None:
+    if isinstance(node, YMap):
+        for k, value in node.entries:
+            if isinstance(k, YScalar) and k.text == key:
+                return value.line
+    return None
+
+
+def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Drop repeats of the same tag (by slug) and tags that have no letters or digits."""
+    seen: set[str] = set()
+    out = []
+    for tag in tags:
+        slug = slugify(tag)
+        if slug and slug not in seen:
+            seen.add(slug)
+            out.append(tag)
+    return tuple(out)
+
+
+def _post_order(post: Post) -> tuple[str, float, str]:
+    """Kind, newest first, then slug: a stable order independent of the file system."""
+    stamp = post.date.timestamp() if post.date else 0.0
+    return (post.kind.value, -stamp if post.kind.is_dated else float(post.order), post.slug)

@@ -1,0 +1,69 @@
+"""The content model: frozen values that flow from the loader to the renderers; no I/O here."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from opdgen.config import RegionConfig, SiteConfig
+
+
+class Kind(enum.Enum):
+    """Content kinds keep their contract names: the folder under content/<site>/."""
+
+    BERITA = "berita"
+    PENGUMUMAN = "pengumuman"
+    HALAMAN = "halaman"
+
+    @property
+    def is_dated(self) -> bool:
+        return self is not Kind.HALAMAN
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: PurePosixPath  # repository-relative
+    line: int  # line of the front matter's opening ---
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Post:
+    source: Source
+    site: str  # the agency's slug
+    kind: Kind
+    slug: str
+    title: str
+    date: datetime | None  # aware; None only for a halaman without a date
+    updated: datetime | None
+    author: str
+    tags: tuple[str, ...]  # as written; tag_slug() makes the URL part
+    summary: str  # plain text
+    body_html: str  # rendered and sanitized; never evaluated as a template
+    image: str | None
+    image_alt: str
+    order: int  # halaman: menu/sort order
+    is_draft: bool
+    is_scheduled: bool  # dated after the build's "now"
+    content_hash: str  # sha256 of the source bytes, for caches and incremental builds
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    config: SiteConfig
+    posts: tuple[Post, ...]  # every kind, every post that is published in this build
+
+    @property
+    def slug(self) -> str:
+        return self.config.slug
+
+    def of_kind(self, kind: Kind) -> tuple[Post, ...]:
+        return tuple(p for p in self.posts if p.kind is kind)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Region:
+    config: RegionConfig
+    sites: tuple[Site, ...]
+    now: datetime  # the build's "now": decides which scheduled posts are out

@@ -1,0 +1,110 @@
+"""The only door to repository files: paths stay inside the root, server-side files are refused.
+
+It reads; it never writes. Every refusal is a Problem-shaped exception carrying a code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+# DESIGN: executable or server-side files in content are refused, in any extension segment
+# (`foto.php.jpg` is run as PHP by some Apache set-ups).
+SERVER_SIDE = frozenset(
+    {
+        "php", "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "pht", "phps",
+        "cgi", "pl", "py", "pyc", "sh", "bash", "asp", "aspx", "ascx", "ashx", "asmx",
+        "jsp", "jspx", "shtml", "shtm", "stm", "exe", "dll", "bat", "cmd", "ps1", "htaccess",
+        "htpasswd",
+    }
+)
+SERVER_SIDE_NAMES = frozenset({".htaccess", ".htpasswd", ".user.ini", "web.config"})
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Refused(Exception):
+    """A file the guard will not hand out; `code` names the reason for opdgen.messages."""
+
+    path: PurePosixPath
+    code: str
+    detail: str = ""
+
+
+class Repo:
+    """A repository root and the rules for reading below it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def rel(self, path: Path) -> PurePosixPath:
+        """The repository-relative POSIX path of a path below the root."""
+        return PurePosixPath(Path(os.path.abspath(path)).relative_to(self.root).as_posix())
+
+    def confine(self, path: Path) -> Path:
+        """Resolve `path` and make sure it, and every link on the way, stays inside the root."""
+        rel = self.rel(path)
+        try:
+            resolved = path.resolve(strict=False)
+        except (RuntimeError, OSError) as exc:  # symlink loop
+            raise Refused(rel, "fs.symlink_loop", str(exc)) from None
+        if not resolved.is_relative_to(self.root):
+            raise Refused(rel, "fs.outside_root")
+        return resolved
+
+    def check_name(self, path: Path) -> None:
+        """Refuse server-side and hidden files by name."""
+        rel = self.rel(path)
+        name = path.name.lower()
+        if name in SERVER_SIDE_NAMES:
+            raise Refused(rel, "fs.server_side", name)
+        for segment in name.split(".")[1:]:
+            if segment in SERVER_SIDE:
+                raise Refused(rel, "fs.server_side", "." + segment)
+        if name.startswith("."):
+            raise Refused(rel, "fs.hidden")
+
+    def read_text(self, path: Path, max_bytes: int = MAX_TEXT_BYTES) -> str:
+        """Read a UTF-8 text file inside the repository (BOM dropped, newlines normalised)."""
+        rel = self.rel(path)
+        self.check_name(path)
+        resolved = self.confine(path)
+        try:
+            size = resolved.stat().st_size
+            if size > max_bytes:
+                raise Refused(rel, "fs.too_large", str(max_bytes // (1024 * 1024)))
+            data = resolved.read_bytes()
+        except OSError as exc:
+            raise Refused(rel, "fs.unreadable", exc.strerror or str(exc)) from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise Refused(rel, "fs.encoding", str(line)) from None
+        if "\x00" in text:
+            raise Refused(rel, "fs.binary")
+        return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+    def walk(self, folder: Path) -> Iterator[Path | Refused]:
+        """Every file below `folder`, sorted; a refused entry is yielded as Refused, not raised."""
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield Refused(self.rel(folder), "fs.unreadable", exc.strerror or str(exc))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    self.confine(path)
+                    if entry.is_dir():  # a linked folder could lead back up: not followed
+                        raise Refused(self.rel(path), "fs.symlink_dir")
+            except Refused as refused:
+                yield refused
+                continue
+            if entry.is_dir():
+                yield from self.walk(path)
+            else:
+                yield path

@@ -1,0 +1,309 @@
+"""View values handed to templates (see themes/default/README.md): URLs resolved, nothing computed later.
+
+Pure functions from the content model and config to frozen views; no I/O, no Jinja.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from opdgen.config import RegionConfig, SiteConfig
+from opdgen.content.frontmatter import slugify
+from opdgen.content.model import Kind, Post
+from opdgen.markup.markdown import plain_text
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """Maps a path inside a web root ("berita/x/") to its URL path and absolute URL."""
+
+    base_url: str  # ends with /
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    def path(self, rel: str) -> str:
+        return self.base_path + rel.lstrip("/")
+
+    def abs(self, rel: str) -> str:
+        return self.origin + self.path(rel)
+
+
+@dataclass(frozen=True, slots=True)
+class SocialLink:
+    network: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteView:
+    slug: str
+    name: str
+    short_name: str
+    description: str
+    url: str
+    abs_url: str
+    colour: str
+    colour_css_url: str
+    logo_url: str | None
+    initials: str
+    address: str
+    phone: str
+    phone_url: str
+    email: str
+    email_url: str
+    whatsapp: str
+    whatsapp_url: str
+    social: tuple[SocialLink, ...]
+    is_portal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RegionView:
+    name: str
+    portal_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagView:
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    tag: TagView
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostView:
+    title: str
+    url: str
+    abs_url: str
+    date: datetime | None
+    updated: datetime | None
+    author: str
+    tags: tuple[TagView, ...]
+    summary: str
+    body_html: Markup
+    kind: str
+    kind_label: str
+    image_url: str | None
+    image_alt: str
+    reading_minutes: int
+    site: SiteView
+    is_draft: bool
+    is_scheduled: bool
+    source: str  # repository path, for dependency tracking; not for display
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    number: int
+    url: str
+    is_current: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pagination:
+    current: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+    pages: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    label: str
+    url: str
+    is_current: bool
+    is_external: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageMeta:
+    title: str
+    description: str
+    canonical: str
+    path: str
+    kind: str
+    feed_url: str
+    noindex: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agency:
+    site: SiteView
+    last_update: datetime | None
+    post_count: int
+    latest: PostView | None
+
+
+SOCIAL_LABELS = {
+    "facebook": "Facebook", "instagram": "Instagram", "x": "X", "youtube": "YouTube",
+    "tiktok": "TikTok",
+}
+_SKIP_WORDS = {"dinas", "badan", "kantor", "dan", "kabupaten", "kota", "pemerintah", "sekretariat"}
+
+
+def initials(short_name: str, name: str) -> str:
+    """Two or three letters for a logo badge: from the short name, else the name's key words."""
+    compact = "".join(ch for ch in short_name if ch.isalnum())
+    if 2 <= len(compact) <= 4 and " " not in short_name.strip():
+        return compact[:3].upper()
+    words = [w for w in name.split() if w.lower() not in _SKIP_WORDS] or name.split()
+    return "".join(w[0] for w in words[:3]).upper()
+
+
+def site_view(config: SiteConfig, urls: Urls, colour_css_rel: str, logo_rel: str | None) -> SiteView:
+    return SiteView(
+        slug=config.slug,
+        name=config.name,
+        short_name=config.short_name,
+        description=config.description,
+        url=urls.path(""),
+        abs_url=urls.abs(""),
+        colour=config.colour,
+        colour_css_url=urls.path(colour_css_rel),
+        logo_url=urls.path(logo_rel) if logo_rel else None,
+        initials=initials(config.short_name, config.name),
+        address=config.address,
+        phone=config.phone,
+        phone_url="tel:" + "".join(ch for ch in config.phone if ch.isdigit() or ch == "+"),
+        email=config.email,
+        email_url=f"mailto:{config.email}" if config.email else "",
+        whatsapp=_pretty_whatsapp(config.whatsapp),
+        whatsapp_url=f"https://wa.me/{config.whatsapp}" if config.whatsapp else "",
+        social=tuple(SocialLink(n, SOCIAL_LABELS[n], u) for n, u in config.social),
+        is_portal=False,
+    )
+
+
+def _pretty_whatsapp(digits: str) -> str:
+    """6281234567890 -> +62 812-3456-7890"""
+    if not digits:
+        return ""
+    rest = digits[2:]
+    groups = [rest[:3], rest[3:7], rest[7:]]
+    return "+62 " + "-".join(g for g in groups if g)
+
+
+def brand_css(colour: str) -> bytes:
+    """The per-site stylesheet that sets the brand colour (no inline styles under a strict CSP)."""
+    dark = _mix(colour, "#000000", 0.25)
+    light = _mix(colour, "#ffffff", 0.9)
+    return (
+        f":root{{--brand:{colour};--brand-dark:{dark};--brand-light:{light};--on-brand:#ffffff}}\n"
+    ).encode()
+
+
+def _mix(a: str, b: str, amount: float) -> str:
+    ca = [int(a[i : i + 2], 16) for i in (1, 3, 5)]
+    cb = [int(b[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * amount):02x}" for x, y in zip(ca, cb, strict=True))
+
+
+def tag_view(name: str, urls: Urls) -> TagView:
+    slug = slugify(name)
+    return TagView(name=name, slug=slug, url=urls.path(f"tag/{slug}/"))
+
+
+def post_rel(post: Post) -> str:
+    """The post's path inside its site's web root."""
+    if post.kind is Kind.HALAMAN:
+        return f"{post.slug}/"
+    return f"{post.kind.value}/{post.slug}/"
+
+
+def post_view(post: Post, site: SiteView, urls: Urls, kind_label: Callable[[Kind], str]) -> PostView:
+    words = len(plain_text(post.body_html).split())
+    return PostView(
+        title=post.title,
+        url=urls.path(post_rel(post)),
+        abs_url=urls.abs(post_rel(post)),
+        date=post.date,
+        updated=post.updated,
+        author=post.author,
+        tags=tuple(tag_view(t, urls) for t in post.tags),
+        summary=post.summary,
+        body_html=Markup(post.body_html),  # noqa: S704 - rendered by markup.sanitize
+        kind=post.kind.value,
+        kind_label=kind_label(post.kind),
+        image_url=None,
+        image_alt=post.image_alt,
+        reading_minutes=max(1, math.ceil(words / 200)),
+        site=site,
+        is_draft=post.is_draft,
+        is_scheduled=post.is_scheduled,
+        source=str(post.source.path),
+    )
+
+
+def paginate(count: int, per_page: int, first_rel: str, urls: Urls) -> list[tuple[int, str, slice]]:
+    """(number, rel path, slice of items) per page; page 1 at first_rel, then first_rel/page/N/."""
+    total = max(1, math.ceil(count / per_page))
+    return [
+        (n, first_rel if n == 1 else f"{first_rel}page/{n}/", slice((n - 1) * per_page, n * per_page))
+        for n in range(1, total + 1)
+    ]
+
+
+def pagination(pages: Sequence[tuple[int, str, slice]], current: int, urls: Urls) -> Pagination:
+    total = len(pages)
+    rel = {n: r for n, r, _ in pages}
+    return Pagination(
+        current=current,
+        total=total,
+        prev_url=urls.path(rel[current - 1]) if current > 1 else None,
+        next_url=urls.path(rel[current + 1]) if current < total else None,
+        pages=tuple(PageLink(n, urls.path(r), n == current) for n, r, _ in pages),
+    )
+
+
+def menu_items(entries: Sequence[tuple[str, str]], page_path: str, urls: Urls) -> tuple[MenuItem, ...]:
+    """Header menu for one page; the item whose section holds the page is current."""
+    home = urls.path("")
+    items = []
+    best = ""
+    resolved = []
+    for label, url in entries:
+        external = not url.startswith("/")
+        path = url if external else urls.path(url)
+        resolved.append((label, path, external))
+        if not external and page_path.startswith(path) and len(path) > len(best):
+            if path != home or page_path == home:
+                best = path
+    for label, path, external in resolved:
+        items.append(MenuItem(label, path, path == best, external))
+    return tuple(items)
+
+
+def short_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def region_view(config: RegionConfig) -> RegionView:
+    return RegionView(name=config.name, portal_url=config.portal_base_url)

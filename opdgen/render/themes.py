@@ -1,0 +1,211 @@
+"""Theme lookup (repository theme over the bundled one), Jinja set-up, labels and static assets.
+
+Templates are read through fsguard; Jinja runs with autoescape and StrictUndefined.
+It renders nothing itself and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import jinja2
+
+from opdgen.fsguard import Refused, Repo
+from opdgen.problems import Problems
+from opdgen.render import filters
+from opdgen.yamlload import YamlError, YMap, YScalar, parse_yaml
+
+BUNDLED = "default"
+TEMPLATES = "templates"
+STATIC = "static"
+LABELS = "labels.yaml"
+
+
+def bundled_theme_dir() -> Path:
+    """The default theme shipped in the wheel, or beside the package in a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "themes" / BUNDLED, here.parent / "themes" / BUNDLED):
+        if (candidate / TEMPLATES).is_dir():
+            return candidate
+    raise FileNotFoundError("the bundled default theme is missing from this installation")
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    source: str  # path inside static/, e.g. "css/site.css"
+    published: str  # path under the web root, e.g. "assets/css/site.3f2a1b9c0d.css"
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    name: str
+    dirs: tuple[Path, ...]  # the repository's theme first, the bundled one last
+    labels: Mapping[str, Mapping[str, str]]  # key -> lang -> text
+    assets: Mapping[str, Asset]  # by source path
+    hash: str  # of every template, label and asset: part of cache keys
+
+
+class _ThemeLoader(jinja2.BaseLoader):
+    """Finds a template in the theme dirs; `default/x.html` always means the bundled one."""
+
+    def __init__(self, repo: Repo, dirs: tuple[Path, ...], bundled: Path) -> None:
+        self.repo = repo
+        self.dirs = dirs
+        self.bundled = bundled
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        name = template
+        dirs = self.dirs
+        if template.startswith(BUNDLED + "/"):
+            name, dirs = template[len(BUNDLED) + 1 :], (self.bundled,)
+        for base in dirs:
+            path = base / TEMPLATES / name
+            if path.is_file():
+                return self._read(path), str(path), lambda: True
+        raise jinja2.TemplateNotFound(template)
+
+    def _read(self, path: Path) -> str:
+        if path.resolve().is_relative_to(self.bundled.resolve()):
+            return path.read_text(encoding="utf-8")
+        return self.repo.read_text(path)
+
+    def list_templates(self) -> list[str]:
+        names: set[str] = set()
+        for base in self.dirs:
+            folder = base / TEMPLATES
+            names.update(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+        return sorted(names)
+
+
+def load_theme(repo: Repo, name: str, problems: Problems) -> Theme | None:
+    """Find the theme, read its labels and static files; None (with problems) when unusable."""
+    bundled = bundled_theme_dir()
+    own = repo.root / "themes" / name
+    if own.is_dir():
+        dirs: tuple[Path, ...] = (own, bundled) if own.resolve() != bundled else (bundled,)
+    elif name == BUNDLED:
+        dirs = (bundled,)
+    else:
+        problems.add("opdgen.yaml", None, "theme.missing", theme=name)
+        return None
+    digest = hashlib.sha256()
+    labels: dict[str, dict[str, str]] = {}
+    for base in reversed(dirs):  # later dirs override earlier: the repository's theme wins
+        labels.update(_read_labels(repo, base, bundled, problems))
+    assets: dict[str, Asset] = {}
+    for base in reversed(dirs):
+        assets.update(_read_assets(repo, base, bundled, problems))
+    for base in dirs:
+        for path in sorted((base / TEMPLATES).rglob("*")) if (base / TEMPLATES).is_dir() else ():
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    for key in sorted(labels):
+        digest.update(repr((key, sorted(labels[key].items()))).encode())
+    for asset in sorted(assets.values(), key=lambda a: a.source):
+        digest.update(asset.published.encode())
+    return Theme(name=name, dirs=dirs, labels=labels, assets=assets, hash=digest.hexdigest())
+
+
+def _read_labels(repo: Repo, base: Path, bundled: Path, problems: Problems) -> dict[str, dict[str, str]]:
+    path = base / LABELS
+    if not path.is_file():
+        return {}
+    try:
+        text = path.read_text("utf-8") if base == bundled else repo.read_text(path)
+        node = parse_yaml(text)
+    except Refused as refused:
+        problems.add(refused.path, None, refused.code, detail=refused.detail)
+        return {}
+    except YamlError as exc:
+        problems.add(_display(repo, path), exc.line, exc.code, detail=exc.detail)
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    if isinstance(node, YMap):
+        for key, value in node.entries:
+            if isinstance(value, YMap):
+                out[key.text] = {
+                    k.text: v.text for k, v in value.entries if isinstance(v, YScalar)
+                }
+    return out
+
+
+def _read_assets(repo: Repo, base: Path, bundled: Path, problems: Problems) -> dict[str, Asset]:
+    folder = base / STATIC
+    if not folder.is_dir():
+        return {}
+    out: dict[str, Asset] = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        source = path.relative_to(folder).as_posix()
+        try:
+            if base != bundled:
+                repo.check_name(path)
+                repo.confine(path)
+            data = path.read_bytes()
+        except Refused as refused:
+            problems.add(refused.path, None, refused.code, detail=refused.detail)
+            continue
+        out[source] = Asset(source, fingerprinted("assets/" + source, data), data)
+    return out
+
+
+def fingerprinted(path: str, data: bytes) -> str:
+    """`assets/css/site.css` -> `assets/css/site.3f2a1b9c0d.css` (DESIGN: fingerprinted assets)."""
+    pure = PurePosixPath(path)
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    return str(pure.with_name(f"{pure.stem}.{digest}{pure.suffix}"))
+
+
+def _display(repo: Repo, path: Path) -> PurePosixPath:
+    try:
+        return repo.rel(path)
+    except ValueError:
+        return PurePosixPath("themes") / path.relative_to(path.parents[1]).as_posix()
+
+
+def make_environment(repo: Repo, theme: Theme, lang: str) -> jinja2.Environment:
+    """The one Jinja environment of a build: autoescape, StrictUndefined, no template in content."""
+    env = jinja2.Environment(
+        loader=_ThemeLoader(repo, theme.dirs, bundled_theme_dir()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+    def label(key: str) -> str:
+        entry = theme.labels.get(key)
+        if entry is None:
+            raise jinja2.UndefinedError(f"label {key!r} is not in labels.yaml")
+        return entry.get(lang) or entry.get("id") or next(iter(entry.values()), key)
+
+    env.globals["label"] = label
+    env.globals["lang"] = lang
+    env.filters["tanggal"] = lambda v: filters.tanggal(v, lang)
+    env.filters["tanggal_jam"] = lambda v: filters.tanggal_jam(v, lang)
+    env.filters["iso"] = filters.iso
+    return env
+
+
+def template_problem(exc: BaseException) -> tuple[str, int | None, str]:
+    """(template path, line, detail) of a Jinja error, from its traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc.filename or exc.name or "?", exc.lineno, exc.message or str(exc)
+    tb = exc.__traceback__
+    where: tuple[str, int | None] = ("?", None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            where = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return where[0], where[1], str(exc)
+

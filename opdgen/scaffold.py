@@ -1,0 +1,160 @@
+"""`opdgen init` and `opdgen new`: write starter files; never overwrite an existing file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from opdgen.content.frontmatter import slugify
+from opdgen.content.model import Kind
+
+SAMPLE_SITE = "contoh"
+
+OPDGEN_YAML = """\
+# Pengaturan seluruh daerah. Lihat README opdgen untuk arti setiap kolom.
+region:
+  name: Pemerintah Kabupaten Contoh
+  short_name: Kab. Contoh
+portal:
+  title: Portal Berita Kabupaten Contoh
+  description: Kabar terbaru dari seluruh perangkat daerah Kabupaten Contoh.
+  base_url: https://contohkab.go.id/
+  colour: "#1f5f8b"
+theme: default
+timezone: Asia/Jakarta
+language: id
+security:
+  contact: mailto:csirt@contohkab.go.id
+  video_hosts:
+    - www.youtube-nocookie.com
+    - www.youtube.com
+"""
+
+SITE_YAML = """\
+# Identitas situs perangkat daerah ini.
+name: Dinas Komunikasi dan Informatika Kabupaten Contoh
+short_name: Diskominfo
+base_url: https://diskominfo.contohkab.go.id/
+description: Situs resmi Dinas Komunikasi dan Informatika Kabupaten Contoh.
+colour: "#1f5f8b"
+address: Jl. Merdeka No. 1, Contoh
+phone: "(0263) 500100"
+email: diskominfo@contohkab.go.id
+whatsapp: "6281200000000"
+social:
+  instagram: https://www.instagram.com/diskominfocontoh
+"""
+
+PROFIL = """\
+---
+title: Profil
+summary: Tentang Dinas Komunikasi dan Informatika Kabupaten Contoh.
+order: 1
+---
+Tulis di sini sejarah singkat, tugas dan fungsi, serta alamat kantor dinas.
+"""
+
+KONTAK = """\
+---
+title: Kontak
+order: 9
+---
+Kantor kami di Jl. Merdeka No. 1, Contoh. Telepon (0263) 500100.
+"""
+
+WELCOME = """\
+---
+title: Situs Baru Diskominfo Kabupaten Contoh Resmi Diluncurkan
+date: {date}
+author: Admin Diskominfo
+tags: [pengumuman-situs]
+---
+Situs ini dibangun dengan opdgen. Setiap berita adalah satu berkas Markdown di folder
+`content/contoh/berita/`. Buat berita baru dengan perintah:
+
+    opdgen new berita --site contoh "Judul Berita"
+"""
+
+GITIGNORE = """\
+/output/
+/output.opdgen-*/
+/.opdgen-cache/
+"""
+
+WORKFLOW = """\
+# Membangun situs pada setiap push dan setiap malam (untuk menerbitkan berita terjadwal).
+name: opdgen
+on:
+  push:
+    branches: [main]
+  pull_request:
+  schedule:
+    - cron: "0 17 * * *"   # 00.00 WIB
+  workflow_dispatch:
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install opdgen
+      - run: opdgen check
+      - run: opdgen build
+      - uses: actions/upload-artifact@v4
+        with:
+          name: situs
+          path: output/
+"""
+
+
+def init_repository(target: Path, now: datetime) -> list[Path]:
+    """Write a working repository with one sample agency; returns the files written."""
+    files = {
+        "opdgen.yaml": OPDGEN_YAML,
+        f"content/{SAMPLE_SITE}/site.yaml": SITE_YAML,
+        f"content/{SAMPLE_SITE}/halaman/profil.md": PROFIL,
+        f"content/{SAMPLE_SITE}/halaman/kontak.md": KONTAK,
+        f"content/{SAMPLE_SITE}/berita/{now:%Y-%m-%d}-situs-baru-diluncurkan.md":
+            WELCOME.format(date=f"{now:%Y-%m-%d %H:%M}"),
+        ".gitignore": GITIGNORE,
+        ".github/workflows/opdgen.yml": WORKFLOW,
+    }
+    written = []
+    for rel, text in files.items():
+        path = target / rel
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+GUIDE = {
+    Kind.BERITA: "Tulis paragraf pembuka: siapa, apa, kapan, di mana.\n\n"
+                 "## Subjudul\n\nLanjutkan isi berita di sini.\n",
+    Kind.PENGUMUMAN: "Tulis isi pengumuman di sini: apa, untuk siapa, sampai kapan.\n",
+    Kind.HALAMAN: "Tulis isi halaman di sini.\n",
+}
+
+
+def new_post_path(site_dir: Path, kind: Kind, title: str, now: datetime) -> Path:
+    """Where `opdgen new` puts the file: berita/2026-11-28-judul.md, halaman/judul.md."""
+    slug = slugify(title)
+    name = f"{slug}.md" if kind is Kind.HALAMAN else f"{now:%Y-%m-%d}-{slug}.md"
+    return site_dir / kind.value / name
+
+
+def new_post_text(kind: Kind, title: str, now: datetime) -> str:
+    """Front matter filled in, then a short guide for the admin."""
+    quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kind is Kind.HALAMAN:
+        front = f"title: {quoted}\nsummary: \"\"\norder: 50\n"
+    else:
+        front = (
+            f"title: {quoted}\ndate: {now:%Y-%m-%d %H:%M}\nauthor: \"\"\ntags: []\n"
+            f"summary: \"\"\ndraft: false\n"
+        )
+    return f"---\n{front}---\n{GUIDE[kind]}"

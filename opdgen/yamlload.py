@@ -1,0 +1,141 @@
+"""Safe YAML loading into nodes that remember their line; refuses anchors, aliases and tags.
+
+It must not build Python objects from tags: only plain mappings, sequences and scalars.
+Timestamps stay text (so dates are parsed, and reported, by the content layer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import yaml
+
+try:  # libyaml is about ten times faster and keeps marks too
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_RESOLVER = yaml.resolver.Resolver()
+_BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True, slots=True)
+class YScalar:
+    value: str | int | float | bool | None
+    text: str  # the source text, for fields that want a string whatever YAML thinks
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class YSeq:
+    items: tuple[YNode, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class YMap:
+    entries: tuple[tuple[YScalar, YNode], ...]
+    line: int
+
+
+YNode = Union[YScalar, YSeq, YMap]
+
+
+class YamlError(Exception):
+    """A YAML document that cannot be read; `line` is 1-based within the parsed text."""
+
+    def __init__(self, code: str, line: int | None, detail: str = "") -> None:
+        super().__init__(f"{code} at line {line}: {detail}")
+        self.code = code
+        self.line = line
+        self.detail = detail
+
+
+def _scalar(event: yaml.ScalarEvent) -> YScalar:
+    line = event.start_mark.line + 1
+    text = event.value
+    if not event.implicit[0]:  # quoted, or a block scalar: a string
+        return YScalar(text, text, line)
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    kind = tag.rsplit(":", 1)[-1]
+    value: str | int | float | bool | None = text
+    if kind == "null":
+        value = None
+    elif kind == "bool":
+        value = _BOOL[text.lower()]
+    elif kind == "int":
+        try:
+            value = int(text.replace("_", ""), 0) if not text.startswith("0") or text == "0" else text
+        except ValueError:
+            value = text  # sexagesimal and friends: keep the text
+    elif kind == "float":
+        try:
+            value = float(text.replace("_", ""))
+        except ValueError:
+            value = text
+    return YScalar(value, text, line)
+
+
+def parse_yaml(text: str) -> YNode | None:
+    """Parse one YAML document into nodes; None for an empty document.
+
+    Raises YamlError for syntax errors, anchors/aliases, explicit tags and several documents.
+    """
+    stack: list[list[object]] = []
+    root: YNode | None = None
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlError("yaml.multiple_documents", event.start_mark.line + 1)
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError("yaml.alias", event.start_mark.line + 1, event.anchor or "")
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                raise YamlError("yaml.anchor", event.start_mark.line + 1, event.anchor)
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                tag = event.tag
+                if tag is not None and tag not in ("!", _STR_TAG) and not (
+                    isinstance(event, yaml.CollectionStartEvent) and event.implicit
+                ):
+                    raise YamlError("yaml.tag", event.start_mark.line + 1, tag)
+            node: YNode | None = None
+            if isinstance(event, yaml.ScalarEvent):
+                node = _scalar(event)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append([event.start_mark.line + 1, isinstance(event, yaml.MappingStartEvent)])
+                continue
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                line, is_map, *children = frame
+                assert isinstance(line, int)
+                node = _close(line, bool(is_map), children)
+            if node is not None:
+                if stack:
+                    stack[-1].append(node)
+                else:
+                    root = node
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(
+            "yaml.syntax", mark.line + 1 if mark else None, exc.problem or str(exc)
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlError("yaml.syntax", None, str(exc)) from None
+    return root
+
+
+def _close(line: int, is_map: bool, children: list[object]) -> YNode:
+    nodes = [c for c in children if isinstance(c, (YScalar, YSeq, YMap))]
+    if not is_map:
+        return YSeq(tuple(nodes), line)
+    entries: list[tuple[YScalar, YNode]] = []
+    for key, value in zip(nodes[0::2], nodes[1::2], strict=True):
+        if not isinstance(key, YScalar):
+            raise YamlError("yaml.complex_key", key.line)
+        entries.append((key, value))
+    return YMap(tuple(entries), line)
