@@ -101,7 +101,8 @@ def _finish_build(result: BuildResult, lang: str, quiet: bool) -> int:
 def check(root: Path, lang: str | None, sites: tuple[str, ...]) -> int:
     """Periksa semua konten tanpa menulis apa pun; keluar 1 bila ada masalah."""
     lang = pick_language(lang)
-    result = render_all(BuildOptions(root=root, now=build_now(), sites=frozenset(sites)))
+    result = render_all(BuildOptions(root=root, now=build_now(), sites=frozenset(sites),
+                                     with_portal=not sites))
     report(result.problems, lang)
     if result.problems.warnings:
         click.echo(text("cli.check.warnings", lang, warnings=len(result.problems.warnings)), err=True)
@@ -155,3 +156,16 @@ def new(root: Path, lang: str | None, kind: str, title: str, site: str) -> int:
     click.echo(text("cli.new.created", lang, path=path.as_posix(), site=site), err=True)
     return 0
 
+
+
+@main.command()
+@click.option("--site", "sites", multiple=True, help="Pratinjau situs ini saja (dan portal).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--drafts", is_flag=True, help="Tampilkan juga draf dan tulisan terjadwal.")
+@common
+def serve(root: Path, lang: str | None, sites: tuple[str, ...], port: int, drafts: bool) -> int:
+    """Bangun, sajikan di 127.0.0.1, dan bangun ulang setiap kali berkas berubah."""
+    from opdgen.serve.preview import run_preview
+
+    lang = pick_language(lang)
+    return run_preview(root, frozenset(sites), port, drafts, lang, build_now, report)

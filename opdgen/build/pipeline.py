@@ -5,6 +5,7 @@ DESIGN: everything is read and rendered before anything is written; `check` is b
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ class BuildOptions:
     output: Path | None = None  # default: <root>/output
     sites: frozenset[str] = frozenset()  # empty: every site
     include_drafts: bool = False
+    with_portal: bool = True  # False (check --site): load and check only the named sites
+    preview_url: str | None = None  # serve: portal at this URL, each site at <preview_url><slug>/
 
 
 @dataclass(slots=True)
@@ -56,9 +59,13 @@ class BuildResult:
 def render_all(options: BuildOptions) -> BuildResult:
     """Load and render; nothing is written. Problems are collected in the result."""
     started = time.perf_counter()
+    only = frozenset() if options.with_portal else options.sites
     region, problems = load_region(
-        options.root, LoadOptions(now=options.now, include_drafts=options.include_drafts)
+        options.root,
+        LoadOptions(now=options.now, include_drafts=options.include_drafts, only_sites=only),
     )
+    if region is not None and options.preview_url:
+        region = with_preview_urls(region, options.preview_url)
     result = BuildResult(problems=problems, region=region)
     for wanted in sorted(options.sites - {s.slug for s in region.sites} if region else ()):
         problems.add(CONTENT_DIR, None, "site.unknown", site=wanted)
@@ -74,7 +81,8 @@ def render_all(options: BuildOptions) -> BuildResult:
         for site in region.sites:
             if not options.sites or site.slug in options.sites:
                 files += render_site(site, region, env, theme)
-        files += render_portal(region, env, theme)
+        if options.with_portal:
+            files += render_portal(region, env, theme)
         check_unique(files)
     except ProblemError as exc:
         problems.extend(exc.problems)
@@ -85,6 +93,16 @@ def render_all(options: BuildOptions) -> BuildResult:
     if not problems.has_errors:
         result.files = files
     return _done(result, started)
+
+
+def with_preview_urls(region: Region, preview_url: str) -> Region:
+    """The region with the portal at preview_url and each site below it, for `serve`."""
+    config = dataclasses.replace(region.config, portal_base_url=preview_url)
+    sites = tuple(
+        dataclasses.replace(s, config=dataclasses.replace(s.config, base_url=f"{preview_url}{s.slug}/"))
+        for s in region.sites
+    )
+    return dataclasses.replace(region, config=config, sites=sites)
 
 
 def build(options: BuildOptions) -> BuildResult:

@@ -96,9 +96,6 @@ def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Proble
         site = loader.load(folder)
         if site is not None:
             sites.append(site)
-    for wanted in sorted(options.only_sites - {s.slug for s in sites}):
-        if not (content / wanted).is_dir():
-            problems.add(CONTENT_DIR, None, "site.unknown", site=wanted)
     if not sites and not problems.has_errors:
         problems.add(CONTENT_DIR, None, "site.none")
     return Region(config=config, sites=tuple(sites), now=options.now), problems

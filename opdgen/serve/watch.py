@@ -1,0 +1,83 @@
+"""Turn file-system events into "rebuild needed" decisions; pure apart from the watchdog glue."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+# Editors write swap and backup files next to the real one; they never change the site.
+_IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".kate-swp", ".part")
+WATCHED = ("content", "themes", "opdgen.yaml")
+
+
+def is_relevant(rel: PurePosixPath) -> bool:
+    """Does a change at this repository-relative path affect the build?"""
+    if not rel.parts or rel.parts[0] not in WATCHED:
+        return False
+    name = rel.name
+    if name.startswith((".#", "#")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913":
+        return False
+    return True
+
+
+class Debouncer:
+    """Calls `action` once, `delay` seconds after the last of a burst of triggers."""
+
+    def __init__(self, delay: float, action: Callable[[], None]) -> None:
+        self.delay = delay
+        self.action = action
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()  # guards _timer
+
+    def trigger(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self.action)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, root: Path, debouncer: Debouncer) -> None:
+        self.root = root
+        self.debouncer = debouncer
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw:
+                continue
+            path = Path(raw if isinstance(raw, str) else raw.decode())
+            try:
+                rel = PurePosixPath(path.relative_to(self.root).as_posix())
+            except ValueError:
+                continue
+            if is_relevant(rel):
+                self.debouncer.trigger()
+                return
+
+
+def watch(root: Path, on_change: Callable[[], None], delay: float = 0.15) -> Callable[[], None]:
+    """Watch the repository; returns a function that stops watching."""
+    debouncer = Debouncer(delay, on_change)
+    observer = Observer()
+    observer.schedule(_Handler(root.resolve(), debouncer), str(root.resolve()), recursive=True)
+    observer.start()
+
+    def stop() -> None:
+        debouncer.cancel()
+        observer.stop()
+        observer.join(timeout=5)
+
+    return stop
