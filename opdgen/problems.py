@@ -33,26 +33,20 @@ class Problems:
     def __init__(self) -> None:
         self._items: list[Problem] = []
 
-    def add(
-        self,
-        path: PurePosixPath | str,
-        line: int | None,
-        code: str,
-        severity: Severity = Severity.ERROR,
-        **params: object,
-    ) -> None:
-        self._items.append(
-            Problem(
-                PurePosixPath(path),
-                line,
-                code,
-                {k: str(v) for k, v in params.items()},
-                severity,
-            )
-        )
+    def add(self, path: PurePosixPath | str, line: int | None, code: str, **params: object) -> None:
+        """Record an error."""
+        self._record(path, line, code, Severity.ERROR, params)
 
     def warn(self, path: PurePosixPath | str, line: int | None, code: str, **params: object) -> None:
-        self.add(path, line, code, Severity.WARNING, **params)
+        """Record a warning: reported, but the build goes on (until --strict, later)."""
+        self._record(path, line, code, Severity.WARNING, params)
+
+    def _record(
+        self, path: PurePosixPath | str, line: int | None, code: str, severity: Severity,
+        params: dict[str, object],
+    ) -> None:
+        values = {k: str(v) for k, v in params.items()}
+        self._items.append(Problem(PurePosixPath(path), line, code, values, severity))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self._items.extend(problems)

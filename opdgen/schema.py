@@ -51,7 +51,9 @@ class Field:
     example: str = ""  # shown when the field is missing: how to write it
 
 
-def check_map(node: YNode | None, fields: Sequence[Field], where: Where, *, whole_line: int) -> dict[str, Any]:
+def check_map(
+    node: YNode | None, fields: Sequence[Field], where: Where, *, whole_line: int
+) -> dict[str, Any]:
     """Check a mapping node against fields; returns name -> value (None where missing or bad)."""
     values: dict[str, Any] = {f.name: f.default for f in fields}
     if node is None:

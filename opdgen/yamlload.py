@@ -7,7 +7,6 @@ Timestamps stay text (so dates are parsed, and reported, by the content layer).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 import yaml
 
@@ -40,7 +39,7 @@ class YMap:
     line: int
 
 
-YNode = Union[YScalar, YSeq, YMap]
+YNode = YScalar | YSeq | YMap
 
 
 class YamlError(Exception):
@@ -53,12 +52,17 @@ class YamlError(Exception):
         self.detail = detail
 
 
+def _line(mark: object) -> int:
+    """1-based line of a PyYAML mark (libyaml's and the pure loader's have the same shape)."""
+    return int(getattr(mark, "line", 0)) + 1
+
+
 def _scalar(event: yaml.ScalarEvent) -> YScalar:
-    line = event.start_mark.line + 1
+    line = _line(event.start_mark)
     text = event.value
     if not event.implicit[0]:  # quoted, or a block scalar: a string
         return YScalar(text, text, line)
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     kind = tag.rsplit(":", 1)[-1]
     value: str | int | float | bool | None = text
     if kind == "null":
@@ -91,23 +95,23 @@ def parse_yaml(text: str) -> YNode | None:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise YamlError("yaml.multiple_documents", event.start_mark.line + 1)
+                    raise YamlError("yaml.multiple_documents", _line(event.start_mark))
                 continue
             if isinstance(event, yaml.AliasEvent):
-                raise YamlError("yaml.alias", event.start_mark.line + 1, event.anchor or "")
+                raise YamlError("yaml.alias", _line(event.start_mark), event.anchor or "")
             if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                raise YamlError("yaml.anchor", event.start_mark.line + 1, event.anchor)
+                raise YamlError("yaml.anchor", _line(event.start_mark), event.anchor)
             if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
                 tag = event.tag
                 if tag is not None and tag not in ("!", _STR_TAG) and not (
                     isinstance(event, yaml.CollectionStartEvent) and event.implicit
                 ):
-                    raise YamlError("yaml.tag", event.start_mark.line + 1, tag)
+                    raise YamlError("yaml.tag", _line(event.start_mark), tag)
             node: YNode | None = None
             if isinstance(event, yaml.ScalarEvent):
                 node = _scalar(event)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                stack.append([event.start_mark.line + 1, isinstance(event, yaml.MappingStartEvent)])
+                stack.append([_line(event.start_mark), isinstance(event, yaml.MappingStartEvent)])
                 continue
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 frame = stack.pop()
@@ -122,7 +126,7 @@ def parse_yaml(text: str) -> YNode | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlError(
-            "yaml.syntax", mark.line + 1 if mark else None, exc.problem or str(exc)
+            "yaml.syntax", _line(mark) if mark else None, exc.problem or str(exc)
         ) from None
     except yaml.YAMLError as exc:
         raise YamlError("yaml.syntax", None, str(exc)) from None

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from opdgen.build.writer import OutputConflict, WriteStats, check_unique, write_output
 from opdgen.content.loader import CONTENT_DIR, LoadOptions, load_region
 from opdgen.content.model import Region
-from opdgen.build.writer import OutputConflict, WriteStats, check_unique, write_output
 from opdgen.fsguard import Repo
 from opdgen.outputs.files import OutputFile
 from opdgen.outputs.portal import render_portal

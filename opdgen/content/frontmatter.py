@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 FENCE = "---"
 _DATE_RE = re.compile(
@@ -62,7 +62,7 @@ def parse_date(value: str, default_tz: tzinfo) -> datetime:
         if upper in _ZONES:
             tz = timezone(timedelta(hours=_ZONES[upper]))
         elif upper == "Z":
-            tz = timezone.utc
+            tz = UTC
         else:
             sign = -1 if zone[0] == "-" else 1
             digits = zone[1:].replace(":", "")

@@ -18,7 +18,6 @@ from opdgen.config import (
     SITE_FILE,
     SLUG_RE,
     RegionConfig,
-    SiteConfig,
     load_region_config,
     load_site_config,
 )

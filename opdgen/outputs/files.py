@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from opdgen.problems import ProblemError, Problem
+from opdgen.problems import Problem, ProblemError
 from opdgen.render.context import Crumb, MenuItem, PageMeta, RegionView, SiteView, Urls
 from opdgen.render.themes import Theme, template_problem
 

@@ -138,7 +138,8 @@ def _listing(
         title = heading if number == 1 else f"{heading} ({label('page')} {number})"
         items = list(posts[part])
         out.append(r.render(
-            "list.html", rel, title=title, description=f"{heading} - {r.site.name}", kind="tag" if tag else "list",
+            "list.html", rel, title=title, description=f"{heading} - {r.site.name}",
+            kind="tag" if tag else "list",
             crumbs=crumbs, deps=_deps(site_yaml, items), posts=items,
             pagination=c.pagination(pages, number, r.urls), tag=tag, heading=heading,
         ))

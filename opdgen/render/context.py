@@ -249,7 +249,7 @@ def post_view(post: Post, site: SiteView, urls: Urls, kind_label: Callable[[Kind
         author=post.author,
         tags=tuple(tag_view(t, urls) for t in post.tags),
         summary=post.summary,
-        body_html=Markup(post.body_html),  # noqa: S704 - rendered by markup.sanitize
+        body_html=Markup(post.body_html),
         kind=post.kind.value,
         kind_label=kind_label(post.kind),
         image_url=None,
@@ -293,9 +293,9 @@ def menu_items(entries: Sequence[tuple[str, str]], page_path: str, urls: Urls) -
         external = not url.startswith("/")
         path = url if external else urls.path(url)
         resolved.append((label, path, external))
-        if not external and page_path.startswith(path) and len(path) > len(best):
-            if path != home or page_path == home:
-                best = path
+        is_section = page_path.startswith(path) and (path != home or page_path == home)
+        if not external and is_section and len(path) > len(best):
+            best = path
     for label, path, external in resolved:
         items.append(MenuItem(label, path, path == best, external))
     return tuple(items)

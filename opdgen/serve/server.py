@@ -44,11 +44,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         with self._lock:  # never serve a half-swapped tree
             super().do_GET()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
-def make_server(directory: Path, host: str, port: int, lock: threading.Lock) -> http.server.ThreadingHTTPServer:
+def make_server(
+    directory: Path, host: str, port: int, lock: threading.Lock
+) -> http.server.ThreadingHTTPServer:
     handler = functools.partial(_Handler, directory=str(directory), lock=lock)
     server = http.server.ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True

@@ -19,9 +19,8 @@ def is_relevant(rel: PurePosixPath) -> bool:
     if not rel.parts or rel.parts[0] not in WATCHED:
         return False
     name = rel.name
-    if name.startswith((".#", "#")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913":
-        return False
-    return True
+    # vim probes a folder with a file named 4913 before saving
+    return not (name.startswith((".#", "#")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913")
 
 
 class Debouncer:

@@ -7,6 +7,7 @@ exactly what would be deployed, with their real absolute URLs, and nothing leave
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,9 @@ def test_reader_walks_from_home_to_post_tag_and_portal(browser_page: tuple[Any, 
     page.goto("https://dinkes.sukamajukab.go.id/")
     assert page.locator("h1").count() == 1
     # a post from the home page's latest news
-    page.locator("main a[href*='/berita/']").filter(has_not_text="Semua").first.click()
+    hrefs = page.eval_on_selector_all("main a", "els => els.map(e => e.getAttribute('href'))")
+    post_href = next(h for h in hrefs if re.fullmatch(r"/berita/[a-z0-9-]+/", h or ""))
+    page.locator(f"main a[href='{post_href}']").first.click()
     page.wait_for_load_state()
     assert "/berita/" in page.url and page.url.rstrip("/").rsplit("/", 1)[-1] != "berita"
     title = page.locator("h1").inner_text()

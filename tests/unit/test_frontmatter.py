@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -38,7 +38,7 @@ def test_split_refuses(text: str, code: str) -> None:
         ("2026-11-27 09.30", datetime(2026, 11, 27, 9, 30, tzinfo=WIB)),
         ("2026-11-27 09:30 WITA", datetime(2026, 11, 27, 9, 30, tzinfo=timezone(timedelta(hours=8)))),
         ("2026-11-27 09:30+09:00", datetime(2026, 11, 27, 9, 30, tzinfo=timezone(timedelta(hours=9)))),
-        ("2026-11-27T02:30Z", datetime(2026, 11, 27, 2, 30, tzinfo=timezone.utc)),
+        ("2026-11-27T02:30Z", datetime(2026, 11, 27, 2, 30, tzinfo=UTC)),
     ],
 )
 def test_dates(value: str, expected: datetime) -> None:
