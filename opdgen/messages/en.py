@@ -83,6 +83,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.init.not_empty": ("The folder {path} already has an opdgen.yaml.", "Choose another folder or remove that file first."),
     "cli.serve.ready": ("Preview running at {url} (press Ctrl-C to stop).", ""),
     "cli.serve.rebuilt": ("Rebuilt in {seconds} s.", ""),
-    "cli.serve.problems": ("{errors} problems; see them in the browser or below.", ""),
+    "cli.serve.problems": ("{errors} problems (see above).", "The preview still shows the last good build."),
     "cli.serve.stopped": ("Preview stopped.", ""),
 }

@@ -83,6 +83,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.init.not_empty": ("Folder {path} sudah berisi opdgen.yaml.", "Pilih folder lain atau hapus berkas itu lebih dulu."),
     "cli.serve.ready": ("Pratinjau berjalan di {url} (tekan Ctrl-C untuk berhenti).", ""),
     "cli.serve.rebuilt": ("Dibangun ulang dalam {seconds} detik.", ""),
-    "cli.serve.problems": ("{errors} masalah; lihat di peramban atau di bawah ini.", ""),
+    "cli.serve.problems": ("{errors} masalah (lihat di atas).", "Pratinjau masih menampilkan hasil terakhir yang berhasil."),
     "cli.serve.stopped": ("Pratinjau dihentikan.", ""),
 }
