@@ -107,7 +107,7 @@ class _SiteLoader:
         self.options = options
         self.problems = problems
         self.markdown = MarkdownRenderer(config.language)
-        self.sanitizer = Sanitizer(config.video_hosts)
+        self.sanitizer = Sanitizer(config.video_hosts, "Tabel" if config.language == "id" else "Table")
 
     def load(self, folder: Path) -> Site | None:
         rel = self.repo.rel(folder)

@@ -49,11 +49,30 @@ _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.DOTAL
 _TABLE_ALIGN = re.compile(r'(<t[dh][^>]*?) align="(left|right|center)"')
 
 
+_TABLE_OPEN = re.compile(r"<table>")
+
+
+def wrap_tables(fragment: str, label: str) -> str:
+    """Put each table in a focusable, labelled scroll region, so keyboard users can scroll wide
+    tables on phones (WCAG 2.1.1). Runs after sanitizing: this markup is ours, not the author's."""
+    count = 0
+
+    def open_region(_: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return (f'<div class="table-scroll" role="region" tabindex="0" '
+                f'aria-label="{label} {count}"><table>')
+
+    wrapped = _TABLE_OPEN.sub(open_region, fragment)
+    return wrapped.replace("</table>", "</table></div>")
+
+
 class Sanitizer:
     """An nh3 cleaner fixed to one region's video hosts."""
 
-    def __init__(self, video_hosts: Iterable[str]) -> None:
+    def __init__(self, video_hosts: Iterable[str], table_label: str = "Tabel") -> None:
         self.video_hosts = frozenset(h.lower() for h in video_hosts)
+        self.table_label = table_label
 
     def _filter(self, tag: str, attribute: str, value: str) -> str | None:
         if tag == "iframe" and attribute == "src":
@@ -79,4 +98,5 @@ class Sanitizer:
         )
         cleaned = _EMPTY_IFRAME.sub("", cleaned)
         # Python-Markdown writes align="..." on table cells; HTML5 wants a class instead.
-        return _TABLE_ALIGN.sub(r'\1 class="align-\2"', cleaned)
+        cleaned = _TABLE_ALIGN.sub(r'\1 class="align-\2"', cleaned)
+        return wrap_tables(cleaned, self.table_label)

@@ -68,6 +68,7 @@ class SiteView:
     email_url: str
     whatsapp: str
     whatsapp_url: str
+    office_hours: str
     social: tuple[SocialLink, ...]
     is_portal: bool
 
@@ -197,6 +198,7 @@ def site_view(config: SiteConfig, urls: Urls, colour_css_rel: str, logo_rel: str
         email_url=f"mailto:{config.email}" if config.email else "",
         whatsapp=_pretty_whatsapp(config.whatsapp),
         whatsapp_url=f"https://wa.me/{config.whatsapp}" if config.whatsapp else "",
+        office_hours=config.office_hours,
         social=tuple(SocialLink(n, SOCIAL_LABELS[n], u) for n, u in config.social),
         is_portal=False,
     )
