@@ -87,6 +87,18 @@ class Repo:
             raise Refused(rel, "fs.binary")
         return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
+    def read_bytes(self, path: Path, max_bytes: int) -> bytes:
+        """Read a file inside the repository, refusing server-side names and oversized files."""
+        rel = self.rel(path)
+        self.check_name(path)
+        resolved = self.confine(path)
+        try:
+            if resolved.stat().st_size > max_bytes:
+                raise Refused(rel, "fs.too_large", str(max_bytes // (1024 * 1024)))
+            return resolved.read_bytes()
+        except OSError as exc:
+            raise Refused(rel, "fs.unreadable", exc.strerror or str(exc)) from None
+
     def walk(self, folder: Path) -> Iterator[Path | Refused]:
         """Every file below `folder`, sorted; a refused entry is yielded as Refused, not raised."""
         try:

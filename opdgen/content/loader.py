@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from opdgen import schema as s
@@ -18,6 +18,7 @@ from opdgen.config import (
     SITE_FILE,
     SLUG_RE,
     RegionConfig,
+    SiteConfig,
     load_region_config,
     load_site_config,
 )
@@ -29,7 +30,7 @@ from opdgen.content.frontmatter import (
     slugify,
     split,
 )
-from opdgen.content.model import Kind, Post, Region, Site, Source
+from opdgen.content.model import Kind, MediaFile, Post, Region, Site, Source
 from opdgen.fsguard import Refused, Repo
 from opdgen.markup.markdown import MarkdownRenderer, first_paragraph, shorten
 from opdgen.markup.sanitize import Sanitizer
@@ -45,6 +46,9 @@ RESERVED_PAGE_SLUGS = frozenset(
 )
 # Folders of content/<site>/ that later stages own; the core leaves them alone.
 OTHER_FOLDERS = frozenset({"agenda", "dokumen", "layanan", "skm", "media"})
+
+LOGO_TYPES = frozenset({".png", ".jpg", ".jpeg", ".webp"})
+MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 POST_SCHEMA = (
     s.Field("title", s.text(200), required=True, example="title: Judul berita"),
@@ -131,9 +135,40 @@ class _SiteLoader:
         if site_config is None:
             return None
         self._check_duplicates(posts)
+        logo = self._logo(folder, site_config)
         if not self.options.include_drafts:  # DESIGN: drafts and scheduled posts stay out
             posts = [p for p in posts if not p.is_draft and not p.is_scheduled]
-        return Site(config=site_config, posts=tuple(sorted(posts, key=_post_order)))
+        return Site(config=site_config, posts=tuple(sorted(posts, key=_post_order)), logo=logo)
+
+    def _logo(self, folder: Path, config: SiteConfig) -> MediaFile | None:
+        """site.yaml `logo:` names a PNG, JPEG or WebP file in media/ (or the site folder)."""
+        if not config.logo:
+            return None
+        name = PurePosixPath(config.logo)
+        code = None
+        if name.is_absolute() or ".." in name.parts or "\\" in config.logo:
+            code = "media.path_outside"
+        elif name.suffix.lower() not in LOGO_TYPES:
+            code = "media.logo_type"
+        else:
+            for path in (folder / "media" / name, folder / name):
+                if path.is_file() or path.is_symlink():
+                    try:
+                        return MediaFile(self.repo.rel(path), self.repo.read_bytes(path, MAX_LOGO_BYTES))
+                    except Refused as refused:
+                        self.problems.add(refused.path, None, refused.code, detail=refused.detail)
+                        return None
+            code = "media.missing"
+        self.problems.add(config.source, self._key_line(folder / SITE_FILE, "logo"), code,
+                          value=config.logo)
+        return None
+
+    def _key_line(self, path: Path, key: str) -> int | None:
+        """Line of a key's value in a YAML file (read again only to report a problem)."""
+        try:
+            return _value_line(parse_yaml(self.repo.read_text(path)), key)
+        except (Refused, YamlError):
+            return None
 
     def _check_unexpected(self, folder: Path) -> None:
         """Anything at the top of a site folder that opdgen does not know is reported."""

@@ -49,10 +49,23 @@ class Post:
     content_hash: str  # sha256 of the source bytes, for caches and incremental builds
 
 
+@dataclass(frozen=True, slots=True)
+class MediaFile:
+    """A file from the repository published as it is (until the Media pipeline processes it)."""
+
+    source: PurePosixPath  # repository-relative
+    data: bytes
+
+    @property
+    def suffix(self) -> str:
+        return self.source.suffix.lower()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
     config: SiteConfig
     posts: tuple[Post, ...]  # every kind, every post that is published in this build
+    logo: MediaFile | None = None
 
     @property
     def slug(self) -> str:

@@ -59,6 +59,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "frontmatter.not_mapping": ("The settings block must hold name: value keys.", "For example:\n---\ntitle: Title\ndate: 2026-11-27 09:30\n---"),
     "frontmatter.date.format": ("The date \"{value}\" is not recognised.", "Write it like 2026-11-27 09:30 (year-month-day hour:minute, WIB)."),
     "frontmatter.date.invalid": ("The date \"{value}\" does not exist.", "Check the day and month; February has only 28 or 29 days."),
+    # media
+    "media.path_outside": ("The file \"{value}\" must be inside the site folder.", "Put the file in this site's media/ folder and write just its name, e.g. logo.png."),
+    "media.logo_type": ("The logo \"{value}\" must be a PNG, JPEG or WebP file.", "Save the logo as .png (SVG is not supported yet because it can carry scripts)."),
+    "media.missing": ("The file \"{value}\" was not found.", "Put the file in this site's media/ folder, or check the spelling of its name."),
     # themes and rendering
     "theme.missing": ("The theme \"{theme}\" was not found.", "Create themes/{theme}/ or use theme: default in opdgen.yaml."),
     "theme.syntax": ("The template cannot be read: {detail}.", "Check the {{% ... %}} and {{{{ ... }}}} pairs on this line."),

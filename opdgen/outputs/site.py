@@ -63,7 +63,13 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
     root = site.slug
     site_yaml = str(config.source)
     brand, brand_rel = brand_file(root, config.colour, site_yaml)
-    sv = c.site_view(config, urls, brand_rel, None)
+    files = [brand, *theme_files(root, theme)]
+    logo_rel = None
+    if site.logo is not None:
+        logo_rel = fingerprinted(f"assets/logo{site.logo.suffix}", site.logo.data)
+        files.append(OutputFile(PurePosixPath(root) / logo_rel, site.logo.data,
+                                frozenset({str(site.logo.source)})))
+    sv = c.site_view(config, urls, brand_rel, logo_rel)
     menu_entries = (
         [(m.label, m.url) for m in config.menu] if config.menu is not None
         else default_menu(site, label)
@@ -82,7 +88,6 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
 
     berita, pengumuman, halaman = of(Kind.BERITA), of(Kind.PENGUMUMAN), of(Kind.HALAMAN)
     home_crumb = c.Crumb(label("home"), urls.path(""))
-    files = [brand, *theme_files(root, theme)]
     profile = next((v for v in halaman if v.url == urls.path("profil/")), None)
     latest_b, latest_p = berita[:HOME_BERITA], pengumuman[:HOME_PENGUMUMAN]
     files.append(r.render(

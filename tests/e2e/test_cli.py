@@ -115,3 +115,35 @@ def test_summary_line(make_repo: Callable[..., Path], run_cli: Callable[..., Res
     assert "detik" in result.output
     assert run_cli("build", "--root", repo, "--lang", "en").output.startswith("Done: 2 sites, ")
     assert run_cli("build", "--root", repo, "--quiet").output == ""
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 PNG, written here so the test needs no image library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\x10\x20\x30")) + chunk(b"IEND", b"")
+
+
+def test_logo_is_published_fingerprinted(make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    site = make_repo().joinpath("content/dinkes/site.yaml").read_text() + "logo: logo-dinkes.png\n"
+    repo = make_repo({B + "2026-11-20-ok.md": POST, "content/dinkes/site.yaml": site,
+                      "content/dinkes/media/logo-dinkes.png": tiny_png()})
+    assert run_cli("build", "--root", repo).exit_code == 0
+    logos = list((repo / "output/dinkes/assets").glob("logo.*.png"))
+    assert len(logos) == 1 and logos[0].read_bytes() == tiny_png()
+    assert f'src="/assets/{logos[0].name}"' in (repo / "output/dinkes/index.html").read_text()
+
+
+def test_bad_logo_is_reported_on_its_line(make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    base = make_repo().joinpath("content/dinkes/site.yaml").read_text()
+    for value, words in (("../../etc/passwd.png", "di dalam folder situs"), ("logo.svg", "PNG, JPEG atau WebP"),
+                         ("tidak-ada.png", "tidak ditemukan")):
+        repo = make_repo({"content/dinkes/site.yaml": base + f"logo: {value}\n"})
+        result = run_cli("check", "--root", repo)
+        assert result.exit_code == 1
+        assert "content/dinkes/site.yaml:6:" in result.output and words in result.output
