@@ -32,6 +32,7 @@ from opdgen.content.frontmatter import (
 )
 from opdgen.content.model import Kind, MediaFile, Post, Region, Site, Source
 from opdgen.fsguard import Refused, Repo
+from opdgen.markup.guard import check_markdown
 from opdgen.markup.markdown import MarkdownRenderer, first_paragraph, shorten
 from opdgen.markup.sanitize import Sanitizer
 from opdgen.problems import Problems
@@ -47,6 +48,8 @@ RESERVED_PAGE_SLUGS = frozenset(
 # Folders of content/<site>/ that later stages own; the core leaves them alone.
 OTHER_FOLDERS = frozenset({"agenda", "dokumen", "layanan", "skm", "media"})
 
+# Never published and harmless: git keeps empty folders with it.
+HARMLESS_DOTFILES = frozenset({".gitkeep"})
 LOGO_TYPES = frozenset({".png", ".jpg", ".jpeg", ".webp"})
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
@@ -93,6 +96,11 @@ def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Proble
         return None, problems
     loader = _SiteLoader(repo, config, options, problems)
     sites = []
+    for stray in sorted(p for p in content.iterdir() if p.is_file() and not p.is_symlink()):
+        try:  # content/ itself holds only site folders; anything dangerous there is refused too
+            repo.check_name(stray)
+        except Refused as refused:
+            problems.add(refused.path, None, refused.code, detail=refused.detail)
     for folder in sorted(p for p in content.iterdir() if p.is_dir() or p.is_symlink()):
         if options.only_sites and folder.name not in options.only_sites:
             continue
@@ -129,8 +137,10 @@ class _SiteLoader:
             return None
         site_config = load_site_config(self.repo, folder, self.config, self.problems)
         posts: list[Post] = []
+        sources = self._scan(folder)
         for kind in Kind:
-            posts.extend(self._load_kind(folder / kind.value, folder.name, kind))
+            loaded = (self._load_post(path, folder.name, kind) for path in sources.get(kind.value, ()))
+            posts.extend(p for p in loaded if p is not None)
         self._check_unexpected(folder)
         if site_config is None:
             return None
@@ -174,27 +184,41 @@ class _SiteLoader:
         """Anything at the top of a site folder that opdgen does not know is reported."""
         known = {k.value for k in Kind} | OTHER_FOLDERS | {SITE_FILE}
         for entry in sorted(folder.iterdir()):
-            if entry.name not in known:
+            if entry.name not in known and self._is_allowed_name(entry):
                 self.problems.add(self.repo.rel(entry), None, "site.unexpected_entry",
                                   allowed=", ".join(sorted(known)))
 
-    def _load_kind(self, folder: Path, site: str, kind: Kind) -> Iterable[Post]:
-        if not folder.is_dir():
-            return
+    def _is_allowed_name(self, path: Path) -> bool:
+        """False for names the scan already refused (no second problem for one file)."""
+        try:
+            self.repo.check_name(path)
+        except Refused:
+            return False
+        return True
+
+    def _scan(self, folder: Path) -> dict[str, list[Path]]:
+        """Walk the whole site folder once: refuse server-side files, dotfiles and links that leave
+        the repository anywhere in it; return the Markdown files of each content folder."""
+        found: dict[str, list[Path]] = {}
+        kinds = {k.value for k in Kind}
         for item in self.repo.walk(folder):
             if isinstance(item, Refused):
                 self.problems.add(item.path, None, item.code, detail=item.detail)
                 continue
-            if item.suffix.lower() != ".md":
-                try:
-                    self.repo.check_name(item)
-                    self.problems.add(self.repo.rel(item), None, "content.not_markdown")
-                except Refused as refused:
-                    self.problems.add(refused.path, None, refused.code, detail=refused.detail)
+            if item.name in HARMLESS_DOTFILES:
                 continue
-            post = self._load_post(item, site, kind)
-            if post is not None:
-                yield post
+            try:
+                self.repo.check_name(item)
+            except Refused as refused:
+                self.problems.add(refused.path, None, refused.code, detail=refused.detail)
+                continue
+            top = item.relative_to(folder).parts[0]
+            if top in kinds:
+                if item.suffix.lower() == ".md":
+                    found.setdefault(top, []).append(item)
+                else:
+                    self.problems.add(self.repo.rel(item), None, "content.not_markdown")
+        return found
 
     def _load_post(self, path: Path, site: str, kind: Kind) -> Post | None:
         rel = self.repo.rel(path)
@@ -227,6 +251,9 @@ class _SiteLoader:
             self.problems.add(rel, None, "content.slug.empty")
         elif kind is Kind.HALAMAN and slug in RESERVED_PAGE_SLUGS:
             self.problems.add(rel, None, "content.slug.reserved", slug=slug)
+        finding = check_markdown(parts.body)
+        if finding is not None:
+            self.problems.add(rel, parts.body_line + finding.line - 1, finding.code, limit=finding.limit)
         if len(self.problems.errors) > before:
             return None
         body_html = self.sanitizer.clean(self.markdown.render(parts.body))

@@ -59,6 +59,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "frontmatter.not_mapping": ("The settings block must hold name: value keys.", "For example:\n---\ntitle: Title\ndate: 2026-11-27 09:30\n---"),
     "frontmatter.date.format": ("The date \"{value}\" is not recognised.", "Write it like 2026-11-27 09:30 (year-month-day hour:minute, WIB)."),
     "frontmatter.date.invalid": ("The date \"{value}\" does not exist.", "Check the day and month; February has only 28 or 29 days."),
+    # markdown guards (shapes that would make the build hang)
+    "markdown.nesting": ("Block quotes (>) are nested too deeply.", "At most {limit} levels; remove some > at the start of this line."),
+    "markdown.indent": ("This line is indented too deeply (lists nested too far).", "At most {limit} spaces; reduce the list levels."),
+    "markdown.brackets": ("This paragraph holds too many [ characters.", "At most {limit} per paragraph; split the paragraph or remove stray square brackets."),
     # media
     "media.path_outside": ("The file \"{value}\" must be inside the site folder.", "Put the file in this site's media/ folder and write just its name, e.g. logo.png."),
     "media.logo_type": ("The logo \"{value}\" must be a PNG, JPEG or WebP file.", "Save the logo as .png (SVG is not supported yet because it can carry scripts)."),

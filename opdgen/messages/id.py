@@ -59,6 +59,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "frontmatter.not_mapping": ("Bagian pengaturan harus berisi kolom nama: nilai.", "Contoh:\n---\ntitle: Judul\ndate: 2026-11-27 09:30\n---"),
     "frontmatter.date.format": ("Tanggal \"{value}\" tidak dikenali.", "Tulis seperti 2026-11-27 09:30 (tahun-bulan-tanggal jam:menit, WIB)."),
     "frontmatter.date.invalid": ("Tanggal \"{value}\" tidak ada di kalender.", "Periksa tanggal dan bulannya, mis. Februari hanya sampai tanggal 28 atau 29."),
+    # markdown guards (shapes that would make the build hang)
+    "markdown.nesting": ("Kutipan (>) bersarang terlalu dalam.", "Paling banyak {limit} tingkat; kurangi tanda > di awal baris ini."),
+    "markdown.indent": ("Baris ini menjorok terlalu dalam (daftar bersarang terlalu banyak).", "Paling banyak {limit} spasi; kurangi tingkat daftar."),
+    "markdown.brackets": ("Paragraf ini berisi terlalu banyak tanda [ .", "Paling banyak {limit} per paragraf; pecah paragrafnya atau hapus tanda kurung siku yang berlebih."),
     # media
     "media.path_outside": ("Berkas \"{value}\" harus berada di dalam folder situs.", "Letakkan berkasnya di folder media/ situs ini dan tulis namanya saja, mis. logo.png."),
     "media.logo_type": ("Logo \"{value}\" harus berupa berkas PNG, JPEG atau WebP.", "Simpan logo sebagai .png (SVG belum didukung karena dapat memuat skrip)."),

@@ -94,6 +94,8 @@ def load_theme(repo: Repo, name: str, problems: Problems) -> Theme | None:
     else:
         problems.add("opdgen.yaml", None, "theme.missing", theme=name)
         return None
+    if own.is_dir() and own.resolve() != bundled:
+        _scan_theme(repo, own, problems)
     digest = hashlib.sha256()
     labels: dict[str, dict[str, str]] = {}
     for base in reversed(dirs):  # later dirs override earlier: the repository's theme wins
@@ -110,6 +112,18 @@ def load_theme(repo: Repo, name: str, problems: Problems) -> Theme | None:
     for asset in sorted(assets.values(), key=lambda a: a.source):
         digest.update(asset.published.encode())
     return Theme(name=name, dirs=dirs, labels=labels, assets=assets, hash=digest.hexdigest())
+
+
+def _scan_theme(repo: Repo, folder: Path, problems: Problems) -> None:
+    """A repository theme holds templates and static files only: no server-side files, dotfiles
+    or links leaving the repository."""
+    for item in repo.walk(folder):
+        try:
+            if isinstance(item, Refused):
+                raise item
+            repo.check_name(item)
+        except Refused as refused:
+            problems.add(refused.path, None, refused.code, detail=refused.detail)
 
 
 def _read_labels(repo: Repo, base: Path, bundled: Path, problems: Problems) -> dict[str, dict[str, str]]:
