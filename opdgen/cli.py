@@ -29,13 +29,20 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 
 def build_now() -> datetime:
-    """The build's "now" (decides scheduled posts): OPDGEN_NOW if set, else the clock."""
+    """The build's "now", which decides which scheduled posts are due: OPDGEN_NOW, else
+    SOURCE_DATE_EPOCH (reproducible-builds.org), else the clock. Nothing else reads the time."""
     value = os.environ.get("OPDGEN_NOW")
     if value:
         try:
             return parse_date(value, WIB)
         except DateError:
             raise click.UsageError(f"OPDGEN_NOW={value!r}: use e.g. 2026-11-28 09:00") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), WIB)
+        except (ValueError, OverflowError, OSError):
+            raise click.UsageError(f"SOURCE_DATE_EPOCH={epoch!r}: seconds since 1970") from None
     return datetime.now(WIB)
 
 

@@ -1,0 +1,5 @@
+"""`python -m opdgen` runs the command line."""
+
+from opdgen.cli import main
+
+main()
