@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -79,13 +79,14 @@ def main() -> None:
               help="Folder hasil (default: ROOT/output).")
 @click.option("--drafts", is_flag=True, help="Sertakan draf dan tulisan terjadwal.")
 @click.option("--quiet", "-q", is_flag=True, help="Hanya tampilkan masalah.")
+@click.option("--strict", is_flag=True, help="Peringatan (mis. dugaan spam) dihitung sebagai masalah.")
 @common
 def build_cmd(root: Path, lang: str | None, sites: tuple[str, ...], output: Path | None,
-              drafts: bool, quiet: bool) -> int:
+              drafts: bool, quiet: bool, strict: bool) -> int:
     """Bangun semua situs (atau yang disebut) dan portal ke output/."""
     lang = pick_language(lang)
     result = build(BuildOptions(root=root, now=build_now(), output=output,
-                                sites=frozenset(sites), include_drafts=drafts))
+                                sites=frozenset(sites), include_drafts=drafts, strict=strict))
     return _finish_build(result, lang, quiet)
 
 
@@ -104,12 +105,13 @@ def _finish_build(result: BuildResult, lang: str, quiet: bool) -> int:
 
 @main.command()
 @click.option("--site", "sites", multiple=True, help="Periksa situs ini saja.")
+@click.option("--strict", is_flag=True, help="Peringatan (mis. dugaan spam) dihitung sebagai masalah.")
 @common
-def check(root: Path, lang: str | None, sites: tuple[str, ...]) -> int:
+def check(root: Path, lang: str | None, sites: tuple[str, ...], strict: bool) -> int:
     """Periksa semua konten tanpa menulis apa pun; keluar 1 bila ada masalah."""
     lang = pick_language(lang)
     result = render_all(BuildOptions(root=root, now=build_now(), sites=frozenset(sites),
-                                     with_portal=not sites))
+                                     with_portal=not sites, strict=strict))
     report(result.problems, lang)
     if result.problems.warnings:
         click.echo(text("cli.check.warnings", lang, warnings=len(result.problems.warnings)), err=True)
@@ -165,6 +167,77 @@ def new(root: Path, lang: str | None, kind: str, title: str, site: str) -> int:
 
 
 
+@main.command("report")
+@click.option("--since", default=None, help="Hitung sejak tanggal ini, mis. 2026-01-01 (default: 12 bulan).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Tulis laporan ke folder ini (wajib untuk html).")
+@click.option("--format", "fmt", type=click.Choice(["html", "csv", "json", "text"]), default=None,
+              help="Format laporan (default: text di layar, html bila ada --output).")
+@common
+def report_cmd(root: Path, lang: str | None, since: str | None, output: Path | None,
+               fmt: str | None) -> int:
+    """Laporan keaktifan: tulisan per bulan, terbit terakhir, situs yang diam."""
+    from opdgen.report.run import make_report, render_format, write_files
+
+    lang = pick_language(lang)
+    now = build_now()
+    fmt = fmt or ("html" if output else "text")
+    if fmt == "html" and output is None:
+        raise click.UsageError(text("cli.report.html_needs_output", lang))
+    result, problems = make_report(root, now, _since(since, now, lang))
+    report(problems, lang)
+    if result is not None:
+        files = render_format(result, fmt, lang)
+        if output is None:
+            click.echo(b"".join(files.values()).decode("utf-8"), nl=False)
+        for path in write_files(files, output) if output else ():
+            click.echo(text("cli.report.written", lang, path=path.as_posix()), err=True)
+    if problems.has_errors:
+        click.echo(text("cli.report.problems", lang, errors=len(problems.errors)), err=True)
+    return 1 if result is None or problems.has_errors else 0
+
+
+def _since(value: str | None, now: datetime, lang: str) -> date | None:
+    """--since as a day; a usage error (exit 2) when it is not a date or lies after today."""
+    if value is None:
+        return None
+    try:
+        day = parse_date(value, WIB).date()
+    except DateError:
+        raise click.BadParameter(text("cli.report.since_format", lang, value=value),
+                                 param_hint="--since") from None
+    if day > now.date():
+        raise click.BadParameter(text("cli.report.since_future", lang, value=day, today=now.date()),
+                                 param_hint="--since")
+    return day
+
+
+@main.command("verify")
+@click.argument("target")
+@click.option("--site", required=True, help="Situs yang diperiksa (nama foldernya, atau portal).")
+@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Manifest hasil build (default: ROOT/output/.opdgen/SITE/manifest.json).")
+@click.option("--sample", type=click.IntRange(0, 1000), default=10, show_default=True,
+              help="Tulisan yang juga diminta sebagai Googlebot (untuk URL).")
+@click.option("--json", "as_json", is_flag=True, help="Laporan JSON.")
+@common
+def verify_cmd(root: Path, lang: str | None, target: str, site: str, manifest_path: Path | None,
+               sample: int, as_json: bool) -> int:
+    """Bandingkan salinan terpasang (folder atau URL http/https) dengan build; keluar 1 bila berbeda."""
+    from opdgen.outputs.manifest import MANIFEST, SERVER_DIR, ManifestError
+    from opdgen.verify import read_manifest, report_json, report_text, verify
+
+    lang = pick_language(lang)
+    path = manifest_path or root / "output" / SERVER_DIR / site / MANIFEST
+    try:
+        manifest = read_manifest(path, site)
+    except ManifestError as exc:
+        raise click.UsageError(text("cli.verify.no_manifest", lang, path=path, detail=exc)) from None
+    outcome = verify(manifest, target, sample=sample)
+    click.echo(report_json(outcome, lang) if as_json else report_text(outcome, lang))
+    return 0 if outcome.ok else 1
+
+
 @main.command()
 @click.option("--site", "sites", multiple=True, help="Pratinjau situs ini saja (dan portal).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -176,3 +249,37 @@ def serve(root: Path, lang: str | None, sites: tuple[str, ...], port: int, draft
 
     lang = pick_language(lang)
     return run_preview(root, frozenset(sites), port, drafts, lang, build_now, report)
+
+
+@main.command()
+@click.option("--site", required=True, help="Nama folder situs di content/.")
+@click.option("--since", default=None, help="Tulisan sejak tanggal ini (default: 7 hari terakhir).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@common
+def sosmed(root: Path, lang: str | None, site: str, since: str | None, fmt: str) -> int:
+    """Keterangan siap tempel untuk Instagram, Facebook dan X dari tulisan terbaru."""
+    from datetime import timedelta
+
+    from opdgen.content.loader import LoadOptions, load_region
+    from opdgen.sosmed import captions_for, format_json, format_text, recent_posts
+
+    lang = pick_language(lang)
+    now = build_now()
+    try:
+        start = parse_date(since, now.tzinfo or WIB) if since else now - timedelta(days=7)
+    except DateError:
+        message = text("frontmatter.date.format", lang, value=since)
+        raise click.BadParameter(message, param_hint="--since") from None
+    region, problems = load_region(root, LoadOptions(now=now, only_sites=frozenset({site})))
+    report(problems, lang)
+    chosen = next((s for s in region.sites if s.slug == site), None) if region else None
+    if chosen is None or problems.has_errors:
+        if chosen is None and not problems.has_errors:
+            click.echo(text("site.unknown", lang, site=site), err=True)
+        return 1
+    items = [captions_for(p, chosen, lang) for p in recent_posts(chosen, start)]
+    if not items:
+        click.echo(text("cli.sosmed.none", lang, site=site, since=f"{start:%Y-%m-%d}"), err=True)
+        return 0
+    click.echo(format_json(items) if fmt == "json" else format_text(items, lang))
+    return 0

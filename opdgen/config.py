@@ -32,6 +32,16 @@ class MenuEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReportConfig:
+    """`report:` in opdgen.yaml: the activity thresholds of `opdgen report`, and publishing it."""
+
+    active_days: int = 30  # aktif: enough posts within this many days
+    inactive_days: int = 90  # tidak aktif: nothing published for this many days
+    min_posts_per_month: int = 4  # aktif: at least this many posts per 30 days
+    publish: bool = False  # true: the report page is part of the portal (laporan/)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RegionConfig:
     source: PurePosixPath
     name: str
@@ -46,6 +56,8 @@ class RegionConfig:
     security_contact: str
     video_hosts: tuple[str, ...]
     per_page: int
+    link_domains: tuple[str, ...] | None = None  # security.link_domains; None: spam.DEFAULT_LINK_DOMAINS
+    report: ReportConfig = ReportConfig()  # `report:`; absent: the defaults
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +79,18 @@ class SiteConfig:
     menu: tuple[MenuEntry, ...] | None  # None: the theme's default menu
 
 
+def _at_least(minimum: int) -> s.Checker:
+    """A whole number no smaller than minimum (report thresholds)."""
+
+    def check(node: YNode, where: s.Where) -> Any:
+        value = s.integer(node, where)
+        if value is not s.INVALID and value < minimum:
+            return where.fail(node, "config.report.range", value=value, minimum=minimum)
+        return value
+
+    return check
+
+
 REGION_SCHEMA = (
     s.Field("region", s.mapping((
         s.Field("name", s.text(120), required=True, example="name: Pemerintah Kabupaten Sukamaju"),
@@ -85,6 +109,14 @@ REGION_SCHEMA = (
     s.Field("security", s.mapping((
         s.Field("contact", s.text(200), required=True, example="contact: mailto:csirt@contoh.go.id"),
         s.Field("video_hosts", s.text_list(20, 253), default=()),
+        # domains content may link to without a spam warning (a domain covers its subdomains)
+        s.Field("link_domains", s.text_list(200, 253)),
+    ))),
+    s.Field("report", s.mapping((
+        s.Field("active_days", _at_least(1), default=30),
+        s.Field("inactive_days", _at_least(1), default=90),
+        s.Field("min_posts_per_month", _at_least(0), default=4),
+        s.Field("publish", s.boolean, default=False),
     ))),
 )
 
@@ -136,6 +168,9 @@ def load_region_config(repo: Repo, problems: Problems) -> RegionConfig | None:
         return None
     v = s.check_map(node, REGION_SCHEMA, s.Where(rel, problems), whole_line=1)
     tz = _timezone(v["timezone"], node, rel, problems)
+    if v["report"] and v["report"]["inactive_days"] <= v["report"]["active_days"]:
+        problems.add(rel, _key_line(node, "report"), "config.report.order",
+                     active=v["report"]["active_days"], inactive=v["report"]["inactive_days"])
     if len(problems.errors) > before or tz is None:
         return None
     region, portal, security = v["region"], v["portal"], v["security"] or {}
@@ -152,7 +187,10 @@ def load_region_config(repo: Repo, problems: Problems) -> RegionConfig | None:
         language=v["language"],
         security_contact=security.get("contact") or "",
         video_hosts=tuple(h.lower() for h in security.get("video_hosts") or ()),
+        link_domains=None if security.get("link_domains") is None else tuple(
+            d.lower().removeprefix("*.").strip(".") for d in security["link_domains"]),
         per_page=max(1, v["per_page"]),
+        report=ReportConfig(**(v["report"] or {})),
     )
 
 

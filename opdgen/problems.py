@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,10 @@ class Problems:
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self._items.extend(problems)
+
+    def promote_warnings(self) -> None:
+        """--strict: every warning becomes an error (CI fails on suspected spam)."""
+        self._items = [dataclasses.replace(p, severity=Severity.ERROR) for p in self._items]
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(sorted(self._items, key=Problem.sort_key))

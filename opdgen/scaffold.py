@@ -79,6 +79,7 @@ GITIGNORE = """\
 /output/
 /output.opdgen-*/
 /.opdgen-cache/
+/laporan/
 """
 
 WORKFLOW = """\
@@ -90,6 +91,7 @@ on:
   pull_request:
   schedule:
     - cron: "0 17 * * *"   # 00.00 WIB
+    - cron: "0 1 1 * *"    # tanggal 1 setiap bulan, 08.00 WIB: laporan keaktifan (job laporan)
   workflow_dispatch:
 jobs:
   build:
@@ -106,6 +108,28 @@ jobs:
         with:
           name: situs
           path: output/
+  laporan:
+    # Laporan keaktifan situs OPD (opdgen report), disimpan sebagai artefak "laporan-keaktifan".
+    if: github.event_name == 'workflow_dispatch' || github.event.schedule == '0 1 1 * *'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0   # seluruh riwayat git: jumlah kontributor dihitung dari sana
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install opdgen
+      - run: |
+          opdgen report --format html --output laporan
+          opdgen report --format csv --output laporan
+          opdgen report --format json --output laporan
+          opdgen report --format text --output laporan
+      - uses: actions/upload-artifact@v4
+        if: always()
+        with:
+          name: laporan-keaktifan
+          path: laporan/
 """
 
 

@@ -12,16 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from opdgen.build.serving import serving_outputs
 from opdgen.build.writer import OutputConflict, WriteStats, check_unique, write_output
 from opdgen.content.loader import CONTENT_DIR, LoadOptions, load_region
 from opdgen.content.model import Region
 from opdgen.fsguard import Repo
 from opdgen.outputs.files import OutputFile
+from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
 from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
 from opdgen.render.context import Urls
 from opdgen.render.themes import load_theme, make_environment
+from opdgen.report.publish import published_report
+from opdgen.spam import scan_region
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,7 @@ class BuildOptions:
     include_drafts: bool = False
     with_portal: bool = True  # False (check --site): load and check only the named sites
     preview_url: str | None = None  # serve: portal at this URL, each site at <preview_url><slug>/
+    strict: bool = False  # --strict: warnings (suspected spam) fail the run like errors
 
 
 @dataclass(slots=True)
@@ -53,7 +58,7 @@ class BuildResult:
 
     @property
     def site_count(self) -> int:
-        return len({f.path.parts[0] for f in self.files})
+        return len({f.path.parts[0] for f in self.files if not f.path.parts[0].startswith(".")})
 
 
 def render_all(options: BuildOptions) -> BuildResult:
@@ -69,6 +74,8 @@ def render_all(options: BuildOptions) -> BuildResult:
     result = BuildResult(problems=problems, region=region)
     for wanted in sorted(options.sites - {s.slug for s in region.sites} if region else ()):
         problems.add(CONTENT_DIR, None, "site.unknown", site=wanted)
+    if region is not None:
+        scan_region(Repo(options.root), region, problems, options.sites)  # spam tripwire: warnings
     if region is None or problems.has_errors:
         return _done(result, started)
     repo = Repo(options.root)
@@ -83,6 +90,8 @@ def render_all(options: BuildOptions) -> BuildResult:
                 files += render_site(site, region, env, theme)
         if options.with_portal:
             files += render_portal(region, env, theme)
+            files += published_report(options.root, region, theme)  # report.publish: true
+        files += serving_outputs(files, region, options.root)  # headers, security.txt, manifests
         check_unique(files)
     except ProblemError as exc:
         problems.extend(exc.problems)
@@ -90,6 +99,8 @@ def render_all(options: BuildOptions) -> BuildResult:
         problems.add(PurePosixPath(CONTENT_DIR), None, "build.output_conflict", detail=str(exc.path))
     if not problems.has_errors:
         _check_menus(region, files, problems, options.sites)
+    if options.strict:
+        problems.promote_warnings()
     if not problems.has_errors:
         result.files = files
     return _done(result, started)
@@ -114,7 +125,8 @@ def build(options: BuildOptions) -> BuildResult:
     output = options.output or options.root / "output"
     keep: Iterable[str] = ()
     if options.sites and result.region is not None:  # carry the other sites over unchanged
-        keep = [s.slug for s in result.region.sites if s.slug not in options.sites]
+        others = [s.slug for s in result.region.sites if s.slug not in options.sites]
+        keep = [*others, *(f"{SERVER_DIR}/{slug}" for slug in others)]  # and their nginx.conf, manifest
     try:
         result.stats = write_output(result.files, output, keep=keep)
     except OSError as exc:

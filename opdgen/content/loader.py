@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,11 +30,14 @@ from opdgen.content.frontmatter import (
     slugify,
     split,
 )
-from opdgen.content.model import Kind, MediaFile, Post, Region, Site, Source
+from opdgen.content.model import Kind, Post, Region, Site, Source
 from opdgen.fsguard import Refused, Repo
 from opdgen.markup.guard import check_markdown
 from opdgen.markup.markdown import MarkdownRenderer, first_paragraph, shorten
 from opdgen.markup.sanitize import Sanitizer
+from opdgen.media.collect import MediaCollector
+from opdgen.media.model import MediaImage
+from opdgen.media.refs import FILE_SUFFIXES
 from opdgen.problems import Problems
 from opdgen.yamlload import YamlError, YMap, YScalar, parse_yaml
 
@@ -50,8 +53,12 @@ OTHER_FOLDERS = frozenset({"agenda", "dokumen", "layanan", "skm", "media"})
 
 # Never published and harmless: git keeps empty folders with it.
 HARMLESS_DOTFILES = frozenset({".gitkeep"})
-LOGO_TYPES = frozenset({".png", ".jpg", ".jpeg", ".webp"})
-MAX_LOGO_BYTES = 2 * 1024 * 1024
+LOGO_TYPES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".svg"})
+# gallery: [{src: foto.jpg, alt: ...}, ...] (opdgen.media processes the photos)
+GALLERY_ITEM = (
+    s.Field("src", s.text(200), required=True, example="src: foto-kegiatan.jpg"),
+    s.Field("alt", s.text(300), default=""),
+)
 
 POST_SCHEMA = (
     s.Field("title", s.text(200), required=True, example="title: Judul berita"),
@@ -61,6 +68,8 @@ POST_SCHEMA = (
     s.Field("tags", s.text_list(20, 60), default=()),
     s.Field("image", s.text(200)),
     s.Field("image_alt", s.text(300), default=""),
+    s.Field("image_decorative", s.boolean, default=False),
+    s.Field("gallery", s.list_of(GALLERY_ITEM, 30), default=()),
     s.Field("summary", s.text(400), default=""),
     s.Field("draft", s.boolean, default=False),
 )
@@ -72,6 +81,8 @@ HALAMAN_SCHEMA = (
     s.Field("order", s.integer, default=100),
     s.Field("image", s.text(200)),
     s.Field("image_alt", s.text(300), default=""),
+    s.Field("image_decorative", s.boolean, default=False),
+    s.Field("gallery", s.list_of(GALLERY_ITEM, 30), default=()),
     s.Field("draft", s.boolean, default=False),
 )
 
@@ -109,7 +120,8 @@ def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Proble
             sites.append(site)
     if not sites and not problems.has_errors:
         problems.add(CONTENT_DIR, None, "site.none")
-    return Region(config=config, sites=tuple(sites), now=options.now), problems
+    region = Region(config=config, sites=tuple(sites), now=options.now, media_stats=loader.media.stats)
+    return region, problems
 
 
 class _SiteLoader:
@@ -120,6 +132,7 @@ class _SiteLoader:
         self.problems = problems
         self.markdown = MarkdownRenderer(config.language)
         self.sanitizer = Sanitizer(config.video_hosts, "Tabel" if config.language == "id" else "Table")
+        self.media = MediaCollector(repo, config.language, problems)
 
     def load(self, folder: Path) -> Site | None:
         rel = self.repo.rel(folder)
@@ -148,10 +161,14 @@ class _SiteLoader:
         logo = self._logo(folder, site_config)
         if not self.options.include_drafts:  # DESIGN: drafts and scheduled posts stay out
             posts = [p for p in posts if not p.is_draft and not p.is_scheduled]
-        return Site(config=site_config, posts=tuple(sorted(posts, key=_post_order)), logo=logo)
+        region = self.config.name  # each post gets its Open Graph image (opdgen.media.social)
+        posts = [replace(p, media=self.media.with_preview(p.media, p.title, p.slug, site_config, region,
+                                                          logo)) for p in posts]
+        return Site(config=site_config, posts=tuple(sorted(posts, key=_post_order)), logo=logo,
+                    documents=self.media.documents(folder))
 
-    def _logo(self, folder: Path, config: SiteConfig) -> MediaFile | None:
-        """site.yaml `logo:` names a PNG, JPEG or WebP file in media/ (or the site folder)."""
+    def _logo(self, folder: Path, config: SiteConfig) -> MediaImage | None:
+        """site.yaml `logo:` names a PNG, JPEG, WebP or SVG file in media/ (or the site folder)."""
         if not config.logo:
             return None
         name = PurePosixPath(config.logo)
@@ -163,11 +180,8 @@ class _SiteLoader:
         else:
             for path in (folder / "media" / name, folder / name):
                 if path.is_file() or path.is_symlink():
-                    try:
-                        return MediaFile(self.repo.rel(path), self.repo.read_bytes(path, MAX_LOGO_BYTES))
-                    except Refused as refused:
-                        self.problems.add(refused.path, None, refused.code, detail=refused.detail)
-                        return None
+                    return self.media.logo(folder, config.logo, config.source,
+                                           lambda: self._key_line(folder / SITE_FILE, "logo"))
             code = "media.missing"
         self.problems.add(config.source, self._key_line(folder / SITE_FILE, "logo"), code,
                           value=config.logo)
@@ -216,7 +230,7 @@ class _SiteLoader:
             if top in kinds:
                 if item.suffix.lower() == ".md":
                     found.setdefault(top, []).append(item)
-                else:
+                elif item.suffix.lower() not in FILE_SUFFIXES:  # images, documents: used by a post
                     self.problems.add(self.repo.rel(item), None, "content.not_markdown")
         return found
 
@@ -257,6 +271,8 @@ class _SiteLoader:
         if len(self.problems.errors) > before:
             return None
         body_html = self.sanitizer.clean(self.markdown.render(parts.body))
+        media = self.media.post(self.repo.root / CONTENT_DIR / site, path, v, node, parts.body,
+                                parts.body_line, body_html)
         return Post(
             source=Source(rel, 1),
             site=site,
@@ -275,6 +291,7 @@ class _SiteLoader:
             is_draft=v["draft"],
             is_scheduled=date is not None and date > self.options.now,
             content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            media=media,
         )
 
     def _date(self, v: dict[str, Any], key: str, node: object, where: s.Where) -> datetime | None:

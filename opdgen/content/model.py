@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from opdgen.config import RegionConfig, SiteConfig
+from opdgen.media.model import NO_MEDIA, NO_WORK, Document, MediaImage, MediaStats, PostMedia
 
 
 class Kind(enum.Enum):
@@ -47,25 +48,15 @@ class Post:
     is_draft: bool
     is_scheduled: bool  # dated after the build's "now"
     content_hash: str  # sha256 of the source bytes, for caches and incremental builds
-
-
-@dataclass(frozen=True, slots=True)
-class MediaFile:
-    """A file from the repository published as it is (until the Media pipeline processes it)."""
-
-    source: PurePosixPath  # repository-relative
-    data: bytes
-
-    @property
-    def suffix(self) -> str:
-        return self.source.suffix.lower()
+    media: PostMedia = NO_MEDIA  # images and files it shows or links to, processed (opdgen.media)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
     config: SiteConfig
     posts: tuple[Post, ...]  # every kind, every post that is published in this build
-    logo: MediaFile | None = None
+    logo: MediaImage | None = None  # processed like every image (opdgen.media)
+    documents: tuple[Document, ...] = ()  # media/ and dokumen/ documents, published as they are
 
     @property
     def slug(self) -> str:
@@ -80,3 +71,4 @@ class Region:
     config: RegionConfig
     sites: tuple[Site, ...]
     now: datetime  # the build's "now": decides which scheduled posts are out
+    media_stats: MediaStats = NO_WORK  # images derived afresh vs. taken from the cache

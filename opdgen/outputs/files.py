@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -10,7 +12,7 @@ from typing import Any
 import jinja2
 
 from opdgen.problems import Problem, ProblemError
-from opdgen.render.context import Crumb, MenuItem, PageMeta, RegionView, SiteView, Urls
+from opdgen.render.context import Crumb, MenuItem, PageMeta, RegionView, SiteView, Urls, brand_css
 from opdgen.render.themes import Theme, template_problem
 
 
@@ -22,6 +24,11 @@ class OutputFile:
     data: bytes
     deps: frozenset[str] = field(default_factory=frozenset)  # repository paths and template names
     is_page: bool = False  # an HTML page a reader can visit (counted in the summary)
+
+
+def sri(data: bytes) -> str:
+    """`sha384-...`: the integrity attribute value of a file's bytes."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
 
 
 def page_file(root: str, rel: str) -> PurePosixPath:
@@ -51,6 +58,15 @@ class PageRenderer:
             raise jinja2.UndefinedError(f"asset {source!r} is not in the theme's static folder")
         return self.urls.path(asset.published)
 
+    def integrity(self, url: str) -> str:
+        """Subresource Integrity of a stylesheet or script this web root publishes, by its URL."""
+        if url == self.site.colour_css_url:
+            return sri(brand_css(self.site.colour))
+        for asset in self.theme.assets.values():
+            if self.urls.path(asset.published) == url:
+                return sri(asset.data)
+        raise jinja2.UndefinedError(f"integrity: {url!r} is not a theme asset or the brand stylesheet")
+
     def render(
         self,
         template: str,
@@ -78,6 +94,7 @@ class PageRenderer:
             "region": self.region,
             "urls": self.url_map,
             "asset": self.asset,
+            "integrity": self.integrity,
             "menu": self.menu(page.path),
             "breadcrumbs": tuple(crumbs),
             "page": page,

@@ -15,6 +15,7 @@ from opdgen.config import PORTAL_SLUG, SiteConfig
 from opdgen.content.model import Kind, Region
 from opdgen.outputs.feeds import FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer
+from opdgen.outputs.media import portal_card_files
 from opdgen.outputs.site import brand_file, theme_files
 from opdgen.render import context as c
 from opdgen.render.themes import Theme
@@ -58,7 +59,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme) -> list
         site_urls = c.Urls(site.config.base_url)
         brand_rel_site = brand_file(site.slug, site.config.colour, "")[1]
         sv = c.site_view(site.config, site_urls, brand_rel_site, None)
-        views = [c.post_view(p, sv, site_urls, lambda k: label(k.value))
+        views = [c.post_view(p, sv, site_urls, lambda k: label(k.value), shown_at=urls)
                  for p in site.posts if p.kind is not Kind.HALAMAN]
         berita = [v for v in views if v.kind == Kind.BERITA.value]
         news += berita
@@ -69,7 +70,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme) -> list
     agencies.sort(key=lambda a: a.site.name.lower())
     sources = frozenset({config_dep, *(str(s.config.source) for s in region.sites)})
     home = c.Crumb(label("home"), urls.path(""))
-    files = [brand, *theme_files(root, theme)]
+    files = [brand, *theme_files(root, theme), *portal_card_files(root, region)]
     files.append(r.render(
         "portal_home.html", "", title=config.name, description=config.description,
         kind="portal-home", deps=sources | {v.source for v in news[:HOME_LATEST]},

@@ -16,6 +16,7 @@ from opdgen.content.frontmatter import slugify
 from opdgen.content.model import Kind, Region, Site
 from opdgen.outputs.feeds import FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer
+from opdgen.outputs.media import media_files
 from opdgen.render import context as c
 from opdgen.render.themes import Theme, fingerprinted
 
@@ -64,12 +65,8 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
     site_yaml = str(config.source)
     brand, brand_rel = brand_file(root, config.colour, site_yaml)
     files = [brand, *theme_files(root, theme)]
-    logo_rel = None
-    if site.logo is not None:
-        logo_rel = fingerprinted(f"assets/logo{site.logo.suffix}", site.logo.data)
-        files.append(OutputFile(PurePosixPath(root) / logo_rel, site.logo.data,
-                                frozenset({str(site.logo.source)})))
-    sv = c.site_view(config, urls, brand_rel, logo_rel)
+    files += media_files(root, site)  # processed images (logo included) and documents
+    sv = c.site_view(config, urls, brand_rel, None, logo=site.logo)
     menu_entries = (
         [(m.label, m.url) for m in config.menu] if config.menu is not None
         else default_menu(site, label)

@@ -18,6 +18,8 @@ from opdgen.config import RegionConfig, SiteConfig
 from opdgen.content.frontmatter import slugify
 from opdgen.content.model import Kind, Post
 from opdgen.markup.markdown import plain_text
+from opdgen.media.html import ImageView, LogoView, logo_view, media_views
+from opdgen.media.model import MediaImage
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ class SiteView:
     colour: str
     colour_css_url: str
     logo_url: str | None
+    logo: LogoView | None  # 1x/2x variants with width and height (opdgen.media)
     initials: str
     address: str
     phone: str
@@ -105,8 +108,11 @@ class PostView:
     body_html: Markup
     kind: str
     kind_label: str
-    image_url: str | None
+    image_url: str | None  # absolute URL of the largest JPEG/PNG of the front-matter image (og:image)
     image_alt: str
+    image: ImageView | None  # the front-matter image, ready for <picture> (opdgen.media)
+    gallery: tuple[ImageView, ...]  # front matter `gallery:`
+    social_image_url: str | None  # absolute URL of the 1200x630 Open Graph image (opdgen.media.social)
     reading_minutes: int
     site: SiteView
     is_draft: bool
@@ -179,7 +185,13 @@ def initials(short_name: str, name: str) -> str:
     return "".join(w[0] for w in words[:3]).upper()
 
 
-def site_view(config: SiteConfig, urls: Urls, colour_css_rel: str, logo_rel: str | None) -> SiteView:
+def site_view(
+    config: SiteConfig, urls: Urls, colour_css_rel: str, logo_rel: str | None,
+    logo: MediaImage | None = None,
+) -> SiteView:
+    logo_v = logo_view(logo, urls.path) if logo is not None else None
+    if logo_v is not None and logo_rel is None:
+        logo_rel = logo_v.src.removeprefix(urls.base_path)
     return SiteView(
         slug=config.slug,
         name=config.name,
@@ -190,6 +202,7 @@ def site_view(config: SiteConfig, urls: Urls, colour_css_rel: str, logo_rel: str
         colour=config.colour,
         colour_css_url=urls.path(colour_css_rel),
         logo_url=urls.path(logo_rel) if logo_rel else None,
+        logo=logo_v,
         initials=initials(config.short_name, config.name),
         address=config.address,
         phone=config.phone,
@@ -240,8 +253,12 @@ def post_rel(post: Post) -> str:
     return f"{post.kind.value}/{post.slug}/"
 
 
-def post_view(post: Post, site: SiteView, urls: Urls, kind_label: Callable[[Kind], str]) -> PostView:
+def post_view(
+    post: Post, site: SiteView, urls: Urls, kind_label: Callable[[Kind], str], *, shown_at: Urls | None = None
+) -> PostView:
+    """shown_at: the portal's Urls when the portal shows the post (see opdgen.media.html.media_views)."""
     words = len(plain_text(post.body_html).split())
+    media = media_views(post.body_html, post.media, urls.path, urls.abs, shown_at.path if shown_at else None)
     return PostView(
         title=post.title,
         url=urls.path(post_rel(post)),
@@ -251,11 +268,14 @@ def post_view(post: Post, site: SiteView, urls: Urls, kind_label: Callable[[Kind
         author=post.author,
         tags=tuple(tag_view(t, urls) for t in post.tags),
         summary=post.summary,
-        body_html=Markup(post.body_html),
+        body_html=Markup(media.body_html),
         kind=post.kind.value,
         kind_label=kind_label(post.kind),
-        image_url=None,
-        image_alt=post.image_alt,
+        image_url=media.image_url,
+        image_alt=post.media.hero.alt if post.media.hero is not None else post.image_alt,
+        image=media.image,
+        gallery=media.gallery,
+        social_image_url=media.social_url,
         reading_minutes=max(1, math.ceil(words / 200)),
         site=site,
         is_draft=post.is_draft,

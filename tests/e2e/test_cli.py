@@ -45,8 +45,9 @@ def test_new_post_is_valid_and_published(make_repo: Callable[..., Path], run_cli
 
 
 def test_content_is_never_a_template_and_html_is_sanitized(make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
-    body = "Hasil {{ 7*7 }} dan {% raw %}.\n\n<script>alert(1)</script><img src=x onerror=alert(1)>\n"
+    body = "Hasil {{ 7*7 }} dan {% raw %}.\n\n<script>alert(1)</script><img src=x.png alt=x onerror=alert(1)>\n"
     repo = make_repo({B + "2026-11-20-uji.md": POST.replace("Pekan imunisasi dimulai di seluruh puskesmas.", body),
+                      "content/dinkes/media/x.png": tiny_png(),  # every image is processed: it must exist
                       B + "2026-11-21-judul.md": POST.replace("title: Pekan Imunisasi Dimulai", "title: \"{{ config }} <b>x</b>\"")})
     assert run_cli("build", "--root", repo).exit_code == 0
     page = (repo / "output/dinkes/berita/uji/index.html").read_text()
@@ -134,14 +135,15 @@ def test_logo_is_published_fingerprinted(make_repo: Callable[..., Path], run_cli
     repo = make_repo({B + "2026-11-20-ok.md": POST, "content/dinkes/site.yaml": site,
                       "content/dinkes/media/logo-dinkes.png": tiny_png()})
     assert run_cli("build", "--root", repo).exit_code == 0
-    logos = list((repo / "output/dinkes/assets").glob("logo.*.png"))
-    assert len(logos) == 1 and logos[0].read_bytes() == tiny_png()
-    assert f'src="/assets/{logos[0].name}"' in (repo / "output/dinkes/index.html").read_text()
+    # processed like every image (opdgen.media): PNG and WebP variants, fingerprinted, never the original
+    logos = list((repo / "output/dinkes/media").glob("logo-dinkes-1.*.png"))
+    assert len(logos) == 1 and list((repo / "output/dinkes/media").glob("logo-dinkes-1.*.webp"))
+    assert f'src="/media/{logos[0].name}"' in (repo / "output/dinkes/index.html").read_text()
 
 
 def test_bad_logo_is_reported_on_its_line(make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
     base = make_repo().joinpath("content/dinkes/site.yaml").read_text()
-    for value, words in (("../../etc/passwd.png", "di dalam folder situs"), ("logo.svg", "PNG, JPEG atau WebP"),
+    for value, words in (("../../etc/passwd.png", "di dalam folder situs"), ("logo.bmp", "PNG, JPEG, WebP atau SVG"),
                          ("tidak-ada.png", "tidak ditemukan")):
         repo = make_repo({"content/dinkes/site.yaml": base + f"logo: {value}\n"})
         result = run_cli("check", "--root", repo)

@@ -15,6 +15,7 @@ from click.testing import Result
 
 from tests.conftest import REGION_YAML, requires
 from tests.e2e.test_browser import ARGS, CHROMIUM
+from tests.e2e.test_cli import tiny_png
 from tests.xss import VECTORS, faults
 
 FRAMES = ("https://www.youtube-nocookie.com/",)
@@ -52,6 +53,9 @@ def xss_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = repo / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    # every image a page uses must exist (opdgen.media processes it): the vector naming a.png gets one
+    (repo / "content/dinkes/media").mkdir()
+    (repo / "content/dinkes/media/a.png").write_bytes(tiny_png())
     result = CliRunner().invoke(main, ["build", "--root", str(repo)])
     assert result.exit_code == 0, result.output
     return repo / "output"

@@ -1,0 +1,1 @@
+"""Media: images processed with Pillow (metadata stripped, responsive sizes, cached) and documents."""

@@ -1,0 +1,51 @@
+"""The media files of one agency's web root: the variants of every image that its published posts and
+its logo use, and its documents. Never an original image.
+
+Pure: the loaded site in, OutputFile values out, one per path (an image used twice is one file).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from opdgen.content.model import Kind, Region, Site
+from opdgen.media.html import for_cards
+from opdgen.media.model import Document, MediaImage
+from opdgen.outputs.files import OutputFile
+
+
+def media_files(root: str, site: Site) -> list[OutputFile]:
+    """Image variants and documents under output/<root>/, sorted by path."""
+    images: list[MediaImage] = [site.logo] if site.logo is not None else []
+    documents: list[Document] = list(site.documents)
+    for post in site.posts:  # drafts are gone by now: their photos are not published
+        images += post.media.images()
+        documents += post.media.documents()
+        if post.media.social is not None:
+            images.append(MediaImage(post.source.path, (post.media.social,)))
+    return _files(root, images, documents)
+
+
+def portal_card_files(root: str, region: Region) -> list[OutputFile]:
+    """The portal's own copies of the card sizes of the photo of every post it has a view of (its CSP,
+    like the sites', allows images from itself only; one origin is also faster on a phone)."""
+    images = [for_cards(p.media.hero.image) for s in region.sites for p in s.posts
+              if p.kind is not Kind.HALAMAN and p.media.hero is not None]
+    return _files(root, images, [])
+
+
+def _files(root: str, images: list[MediaImage], documents: list[Document]) -> list[OutputFile]:
+    files: dict[PurePosixPath, OutputFile] = {}
+
+    def add(rel: str, data: bytes, source: PurePosixPath) -> None:
+        path = PurePosixPath(root) / rel
+        known = files.get(path)
+        deps = frozenset({str(source)}) | (known.deps if known else frozenset())
+        files[path] = OutputFile(path, data, deps)
+
+    for image in images:
+        for variant in image.variants:
+            add(variant.rel, variant.data, image.source)
+    for document in documents:
+        add(document.rel, document.data, document.source)
+    return [files[p] for p in sorted(files)]

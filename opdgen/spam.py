@@ -1,0 +1,244 @@
+"""Spam tripwire: online-gambling terms and links to domains outside the allowlist, found with a line.
+
+Hacked go.id sites are filled with Indonesian gambling spam ("slot gacor", "maxwin", togel ...).
+This module finds it in text (content files, or deployed pages for `verify`) and reports warnings;
+it never changes, refuses or renders anything. Reading goes through fsguard.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from opdgen.content.model import Region
+from opdgen.fsguard import Refused, Repo
+from opdgen.problems import Problems
+
+# Terms only gambling promotion uses: always reported.
+PROMO_TERMS = (
+    "slot gacor", "situs gacor", "link gacor", "akun gacor", "pola gacor", "gacor hari ini",
+    "max win", "scatter hitam", "rtp live", "rtp slot", "bocoran slot",
+    "pola slot", "deposit pulsa", "depo #k", "bonus new member", "anti rungkad",
+    "login slot", "link slot", "agen slot", "bandar slot", "slot#", "slot demo", "demo slot",
+    "slot thailand", "slot kamboja", "server thailand", "akun pro thailand", "akun pro kamboja",
+    "slot mahjong", "mahjong ways", "gates of olympus", "sweet bonanza", "starlight princess",
+    "pragmatic play", "kakek zeus", "sbobet", "toto macau", "situs toto", "toto slot",
+    "prediksi togel", "togel hongkong", "togel singapore", "togel sgp", "keluaran sgp",
+    "keluaran hk", "paito", "bandarq", "bandar ceme", "bandar poker", "domino qq",
+    "pkv games", "idn poker", "idn play", "live casino", "mpo#",
+)
+# Terms that news against gambling also uses ("Polres tangkap bandar togel"): reported unless
+# the paragraph speaks against gambling (see CONTEXT_WORDS).
+TOPIC_TERMS = (
+    "judi online", "judol", "situs judi", "judi slot", "slot online", "situs slot", "judi bola",
+    "bandar judi", "bandar togel", "bandar bola", "agen judi", "agen bola", "togel", "kasino online",
+    "casino online", "poker online",
+)
+CONTEXT_WORDS = frozenset((
+    "bahaya", "berbahaya", "berantas", "memberantas", "pemberantasan", "perangi", "memerangi", "blokir",
+    "memblokir", "diblokir", "pemblokiran", "takedown", "stop", "hentikan", "tolak", "menolak", "larang",
+    "larangan", "dilarang", "melarang", "sosialisasi", "satgas", "razia", "tangkap", "ditangkap",
+    "menangkap", "penangkapan", "tersangka", "pelaku", "korban", "kecanduan", "jerat", "terjerat",
+    "dampak", "cegah", "mencegah", "pencegahan", "waspada", "waspadai", "lawan", "melawan", "jauhi",
+    "hindari", "edukasi", "kampanye", "penindakan", "ditindak", "menindak", "laporkan", "aduan",
+    "pengaduan", "pidana", "hukum", "hukuman", "penjara", "polisi", "polres", "polsek", "polda",
+    "kepolisian", "kominfo", "komdigi", "literasi", "merusak", "ancaman", "kerugian", "haram",
+))
+# Where content may link without a warning, unless opdgen.yaml sets security.link_domains.
+# A domain also covers its subdomains. The region's own hosts and video hosts are always allowed.
+DEFAULT_LINK_DOMAINS = (
+    "go.id", "ac.id", "sch.id", "desa.id", "mil.id",
+    "youtube.com", "youtu.be", "youtube-nocookie.com", "instagram.com", "facebook.com", "x.com",
+    "twitter.com", "tiktok.com", "wa.me", "whatsapp.com", "vimeo.com", "wikipedia.org",
+    "maps.google.com", "maps.app.goo.gl", "docs.google.com", "drive.google.com", "forms.gle",
+)
+
+# Digits and signs written for letters ("s1ot g4c0r"); "1" and "|" may stand for i or l.
+_LEET = {"4": "a", "@": "a", "3": "e", "0": "o", "5": "s", "$": "s", "7": "t", "+": "t", "9": "g", "!": "i"}
+_AS_I = str.maketrans({**_LEET, "1": "i", "|": "i"})
+_AS_L = str.maketrans({**_LEET, "1": "l", "|": "l"})
+# a word with a letter in it, not ending in a sign ("maxwin!" is not "maxwini"): digits beside letters
+_LEET_TOKEN = re.compile(r"(?=[a-z0-9@$!|+]*[a-z])[a-z0-9$](?:[a-z0-9@$!|+]*[a-z0-9])?")
+_MIXED = re.compile(r"[a-z][0-9@$!|+]|[0-9$][a-z]")  # a word that may hide a letter behind a sign
+_FILLER = re.compile(r"(?<=[a-z0-9@$!|+])[._*~'`-](?=[a-z0-9@$!|+])")  # "s.l.o.t", "s-l-o-t"
+# Look-alike letters that spam uses to slip past filters (Cyrillic and Greek), mapped to Latin.
+_HOMOGLYPHS = str.maketrans("асеорхуіѕјкмнтвАСЕОРХУІЅЈКМНТВαοικνρτ", "aceopxyisjkmhtbaceopxyisjkmhtbaoikvpt")
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u206a-\u206f\ufeff]")
+_TAG = re.compile(r"<[^>]*>")
+_URL = re.compile(r"(?:\bhttps?:)?//[^\s<>\"'()\[\]{}`]+|\bwww\.[a-z0-9][^\s<>\"'()\[\]{}`]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    line: int  # 1-based line of the text
+    kind: str  # "term" or "link"
+    value: str  # the term as listed (or as written, for numbered brands), or the link's host
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """One listed term: a literal first word for a quick `in` test, then the exact pattern."""
+
+    name: str
+    first: str
+    regex: re.Pattern[str]
+    numbered: bool  # slot88, mpo500, depo 10k: matched before digits are read as letters
+
+    @classmethod
+    def of(cls, term: str) -> _Term:
+        words = []
+        for word in term.split():
+            if word == "#k":
+                words.append(r"\d{1,3}[^a-z0-9]?(?:k|rb)")
+            else:
+                words.append(re.escape(word.rstrip("#")) + (r"\d{2,4}" if word.endswith("#") else ""))
+        body = r"[^a-z0-9]{0,3}".join(words)
+        return cls(term, term.split()[0].rstrip("#"), re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"),
+                   "#" in term)
+
+
+_PROMO = tuple(_Term.of(t) for t in PROMO_TERMS)
+_TOPIC = tuple(_Term.of(t) for t in TOPIC_TERMS)
+
+
+def normalise(line: str) -> str:
+    """What a reader sees: entities decoded, tags and invisible characters dropped, look-alikes folded."""
+    text = html.unescape(_TAG.sub("", html.unescape(line)))
+    text = unicodedata.normalize("NFKC", text).translate(_HOMOGLYPHS)
+    return _FILLER.sub("", _INVISIBLE.sub("", text).casefold())
+
+
+def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            block.append((number, line))
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _read_leet(text: str, table: dict[int, str]) -> str:
+    """Digits and signs inside words read as letters; the length stays, so offsets agree."""
+    return _LEET_TOKEN.sub(lambda m: m.group(0).translate(table), text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """A paragraph searched as one (a term may wrap), as written and with digits read as letters."""
+
+    plain: str
+    readings: tuple[str, ...]  # "1" read as i, and as l
+    starts: tuple[tuple[int, int], ...]  # (offset, line number); offsets agree in every reading
+
+    @classmethod
+    def of(cls, lines: list[tuple[int, str]]) -> _Block:
+        plain, starts = "", []
+        for number, raw in lines:
+            starts.append((len(plain), number))
+            plain += normalise(raw) + " "
+        readings: tuple[str, ...] = (plain,)
+        if _MIXED.search(plain):
+            readings = tuple(dict.fromkeys(_read_leet(plain, table) for table in (_AS_I, _AS_L)))
+        return cls(plain, readings, tuple(starts))
+
+    def line(self, offset: int) -> int:
+        return max(n for start, n in self.starts if start <= offset)
+
+    def find(self, term: _Term) -> Hit | None:
+        for text in (self.plain,) if term.numbered else self.readings:
+            if term.first in text:  # a quick test before the pattern
+                match = term.regex.search(text)
+                if match is not None:
+                    found = " ".join(match.group(0).split()) if term.numbered else term.name
+                    return Hit(self.line(match.start()), "term", found)
+        return None
+
+
+def find_terms(text: str) -> list[Hit]:
+    """Gambling terms in text, each at the line of its first occurrence.
+
+    Topic terms are left out when the text speaks against gambling; promotion terms never are.
+    """
+    blocks = [_Block.of(lines) for lines in _paragraphs(text)]
+    everything = " ".join(t for b in blocks for t in (b.plain, *b.readings))
+    against = bool(set(re.findall(r"[a-z]+", everything)) & CONTEXT_WORDS)
+    hits: list[Hit] = []
+    for term in _PROMO if against else (*_PROMO, *_TOPIC):
+        if term.first not in everything:  # most text: a substring test per term, no pattern
+            continue
+        hit = next((h for h in (b.find(term) for b in blocks) if h is not None), None)
+        if hit is not None:
+            hits.append(hit)
+    return hits
+
+
+def link_host(url: str) -> str | None:
+    """The host a link leads to, as a browser reads it (backslashes as slashes, user info dropped)."""
+    url = url.replace("\\", "/")
+    if url.lower().startswith("www."):
+        url = "//" + url
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.rstrip(".") if host else None
+
+
+def is_allowed(host: str, allowed: Iterable[str]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in allowed)
+
+
+def find_links(text: str, allowed: Sequence[str]) -> list[Hit]:
+    """Links to hosts outside `allowed`, each host at the line of its first occurrence."""
+    hits: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in _URL.finditer(html.unescape(line).replace("\\", "/")):
+            host = link_host(match.group(0))
+            if host and not is_allowed(host, allowed):
+                hits.setdefault(host, number)
+    return [Hit(line, "link", host) for host, line in hits.items()]
+
+
+def scan_text(text: str, allowed: Sequence[str]) -> list[Hit]:
+    """Terms and foreign links of one text, by line."""
+    return sorted([*find_terms(text), *find_links(text, allowed)], key=lambda h: (h.line, h.kind, h.value))
+
+
+def allowed_domains(region: Region) -> tuple[str, ...]:
+    """The link allowlist: opdgen.yaml's security.link_domains (or the defaults) plus the region's hosts."""
+    config = region.config
+    listed = config.link_domains if config.link_domains is not None else DEFAULT_LINK_DOMAINS
+    own = [urlsplit(config.portal_base_url).hostname or "", *config.video_hosts,
+           *(urlsplit(s.config.base_url).hostname or "" for s in region.sites)]
+    hosts = {(link_host(d) or "") if "/" in d else d.lower().strip(".") for d in (*listed, *own)}
+    return tuple(sorted(h for h in hosts if h))  # a URL written instead of a domain still counts
+
+
+def scan_region(repo: Repo, region: Region, problems: Problems, only: frozenset[str] = frozenset()) -> None:
+    """Warn about spam in every Markdown file and site.yaml of the region's sites (drafts too)."""
+    allowed = allowed_domains(region)
+    for site in region.sites:
+        if only and site.slug not in only:
+            continue
+        for item in repo.walk(repo.root / "content" / site.slug):
+            if isinstance(item, Refused) or item.suffix.lower() not in (".md", ".yaml"):
+                continue  # the loader reports refused files
+            try:
+                text = repo.read_text(item)
+            except Refused:
+                continue
+            for hit in scan_text(text, allowed):
+                if hit.kind == "term":
+                    problems.warn(repo.rel(item), hit.line, "spam.term", term=hit.value)
+                else:
+                    problems.warn(repo.rel(item), hit.line, "spam.link", domain=hit.value)
