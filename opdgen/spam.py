@@ -7,13 +7,17 @@ it never changes, refuses or renders anything. Reading goes through fsguard.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+from opdgen.cachedb import CacheDB
 from opdgen.content.model import Region
 from opdgen.fsguard import Refused, Repo
 from opdgen.problems import Problems
@@ -224,9 +228,14 @@ def allowed_domains(region: Region) -> tuple[str, ...]:
     return tuple(sorted(h for h in hosts if h))  # a URL written instead of a domain still counts
 
 
-def scan_region(repo: Repo, region: Region, problems: Problems, only: frozenset[str] = frozenset()) -> None:
-    """Warn about spam in every Markdown file and site.yaml of the region's sites (drafts too)."""
+def scan_region(repo: Repo, region: Region, problems: Problems, only: frozenset[str] = frozenset(),
+                cache: CacheDB | None = None) -> None:
+    """Warn about spam in every Markdown file and site.yaml of the region's sites (drafts too).
+
+    Findings are cached by the file's text and the allowlist, so an unchanged file is not scanned again.
+    """
     allowed = allowed_domains(region)
+    texts: dict[PurePosixPath, str] = {}
     for site in region.sites:
         if only and site.slug not in only:
             continue
@@ -234,11 +243,32 @@ def scan_region(repo: Repo, region: Region, problems: Problems, only: frozenset[
             if isinstance(item, Refused) or item.suffix.lower() not in (".md", ".yaml"):
                 continue  # the loader reports refused files
             try:
-                text = repo.read_text(item)
+                texts[repo.rel(item)] = repo.read_text(item)
             except Refused:
                 continue
-            for hit in scan_text(text, allowed):
-                if hit.kind == "term":
-                    problems.warn(repo.rel(item), hit.line, "spam.term", term=hit.value)
-                else:
-                    problems.warn(repo.rel(item), hit.line, "spam.link", domain=hit.value)
+    prefix = _cache_prefix(allowed)
+    keys = {rel: hashlib.sha256((prefix + text).encode()).hexdigest() for rel, text in texts.items()}
+    known = cache.get_many(CACHE_NAMESPACE, keys.values()) if cache is not None else {}
+    fresh: dict[str, bytes] = {}
+    for rel, text in texts.items():
+        key = keys[rel]
+        if key in known:
+            hits = [Hit(*row) for row in json.loads(known[key])]
+        else:
+            hits = scan_text(text, allowed)
+            fresh[key] = json.dumps([[h.line, h.kind, h.value] for h in hits]).encode()
+        for hit in hits:
+            if hit.kind == "term":
+                problems.warn(rel, hit.line, "spam.term", term=hit.value)
+            else:
+                problems.warn(rel, hit.line, "spam.link", domain=hit.value)
+    if cache is not None and fresh:
+        cache.put_many(CACHE_NAMESPACE, fresh)
+
+
+CACHE_NAMESPACE = "spam"
+
+
+def _cache_prefix(allowed: Sequence[str]) -> str:
+    """The scanner's own code and the allowlist: a change to either invalidates every finding."""
+    return hashlib.sha256(Path(__file__).read_bytes() + "\0".join(allowed).encode()).hexdigest() + "\0"

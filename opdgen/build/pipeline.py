@@ -14,7 +14,8 @@ from pathlib import Path, PurePosixPath
 
 from opdgen.build.serving import serving_outputs
 from opdgen.build.writer import OutputConflict, WriteStats, check_unique, write_output
-from opdgen.content.loader import CONTENT_DIR, LoadOptions, load_region
+from opdgen.cachedb import CacheDB
+from opdgen.content.loader import CACHE_DIR, CONTENT_DIR, LoadOptions, load_region
 from opdgen.content.model import Region
 from opdgen.fsguard import Repo
 from opdgen.outputs.files import OutputFile
@@ -38,6 +39,8 @@ class BuildOptions:
     with_portal: bool = True  # False (check --site): load and check only the named sites
     preview_url: str | None = None  # serve: portal at this URL, each site at <preview_url><slug>/
     strict: bool = False  # --strict: warnings (suspected spam) fail the run like errors
+    jobs: int = 0  # worker processes; 0: every core
+    cache_dir: Path | None = None  # default: <root>/.opdgen-cache
 
 
 @dataclass(slots=True)
@@ -67,15 +70,18 @@ def render_all(options: BuildOptions) -> BuildResult:
     only = frozenset() if options.with_portal else options.sites
     region, problems = load_region(
         options.root,
-        LoadOptions(now=options.now, include_drafts=options.include_drafts, only_sites=only),
+        LoadOptions(now=options.now, include_drafts=options.include_drafts, only_sites=only,
+                    jobs=options.jobs, cache_dir=options.cache_dir),
     )
     if region is not None and options.preview_url:
         region = with_preview_urls(region, options.preview_url)
     result = BuildResult(problems=problems, region=region)
     for wanted in sorted(options.sites - {s.slug for s in region.sites} if region else ()):
         problems.add(CONTENT_DIR, None, "site.unknown", site=wanted)
-    if region is not None:
-        scan_region(Repo(options.root), region, problems, options.sites)  # spam tripwire: warnings
+    if region is not None:  # the spam tripwire: warnings (errors with --strict)
+        cache = CacheDB((options.cache_dir or options.root / CACHE_DIR) / "cache.sqlite")
+        scan_region(Repo(options.root), region, problems, options.sites, cache)
+        cache.close()
     if region is None or problems.has_errors:
         return _done(result, started)
     repo = Repo(options.root)

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from opdgen import schema as s
+from opdgen.cachedb import CacheDB
 from opdgen.config import (
     PORTAL_SLUG,
     SITE_FILE,
@@ -32,16 +33,17 @@ from opdgen.content.frontmatter import (
 )
 from opdgen.content.model import Kind, Post, Region, Site, Source
 from opdgen.fsguard import Refused, Repo
+from opdgen.markup.bodies import BodyRenderer, BodySettings, default_jobs
 from opdgen.markup.guard import check_markdown
-from opdgen.markup.markdown import MarkdownRenderer, first_paragraph, shorten
-from opdgen.markup.sanitize import Sanitizer
+from opdgen.markup.markdown import first_paragraph, shorten
 from opdgen.media.collect import MediaCollector
 from opdgen.media.model import MediaImage
 from opdgen.media.refs import FILE_SUFFIXES
 from opdgen.problems import Problems
-from opdgen.yamlload import YamlError, YMap, YScalar, parse_yaml
+from opdgen.yamlload import YamlError, YMap, YNode, YScalar, parse_yaml
 
 CONTENT_DIR = "content"
+CACHE_DIR = ".opdgen-cache"  # git-ignored; CI may restore it between runs
 # Top-level paths of a site that a halaman slug may not take. `layanan` stays free: the
 # standing page halaman/layanan.md is the introduction of the services section at /layanan/.
 RESERVED_PAGE_SLUGS = frozenset(
@@ -92,6 +94,9 @@ class LoadOptions:
     now: datetime  # aware; posts dated later are scheduled
     include_drafts: bool = False
     only_sites: frozenset[str] = frozenset()  # empty: every site
+    jobs: int = 0  # worker processes for Markdown; 0: every core
+    cache_dir: Path | None = None  # default: <root>/.opdgen-cache; the folder must be writable
+    use_cache: bool = True
 
 
 def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Problems]:
@@ -112,16 +117,53 @@ def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Proble
             repo.check_name(stray)
         except Refused as refused:
             problems.add(refused.path, None, refused.code, detail=refused.detail)
+    pending = []
     for folder in sorted(p for p in content.iterdir() if p.is_dir() or p.is_symlink()):
         if options.only_sites and folder.name not in options.only_sites:
             continue
-        site = loader.load(folder)
+        begun = loader.begin(folder)
+        if begun is not None:
+            pending.append(begun)
+    # the expensive step, once for the whole region: cached, or spread over worker processes
+    parsed = [post for site in pending for post in site.posts]
+    bodies = loader.bodies.render_all([post.body for post in parsed])
+    html = {post.rel: body for post, body in zip(parsed, bodies, strict=True)}
+    for begun in pending:
+        site = loader.finish(begun, html)
         if site is not None:
             sites.append(site)
     if not sites and not problems.has_errors:
         problems.add(CONTENT_DIR, None, "site.none")
-    region = Region(config=config, sites=tuple(sites), now=options.now, media_stats=loader.media.stats)
+    region = Region(config=config, sites=tuple(sites), now=options.now, media_stats=loader.media.stats,
+                    body_stats=loader.bodies.stats)
+    if loader.cache is not None:
+        loader.cache.close()
     return region, problems
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Parsed:
+    """A post between reading and rendering: front matter checked, Markdown not yet rendered."""
+
+    rel: PurePosixPath
+    path: Path
+    site: str
+    kind: Kind
+    slug: str
+    values: dict[str, Any]
+    node: YNode | None
+    body: str
+    body_line: int
+    date: datetime | None
+    updated: datetime | None
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    folder: Path
+    config: SiteConfig
+    posts: tuple[_Parsed, ...]
 
 
 class _SiteLoader:
@@ -130,11 +172,14 @@ class _SiteLoader:
         self.config = config
         self.options = options
         self.problems = problems
-        self.markdown = MarkdownRenderer(config.language)
-        self.sanitizer = Sanitizer(config.video_hosts, "Tabel" if config.language == "id" else "Table")
+        cache_dir = options.cache_dir or repo.root / CACHE_DIR
+        self.cache = CacheDB(cache_dir / "cache.sqlite") if options.use_cache else None
+        self.bodies = BodyRenderer(BodySettings(config.language, config.video_hosts), self.cache,
+                                   options.jobs or default_jobs())
         self.media = MediaCollector(repo, config.language, problems)
 
-    def load(self, folder: Path) -> Site | None:
+    def begin(self, folder: Path) -> _Pending | None:
+        """Read a site folder: its config and every post's front matter (bodies not rendered)."""
         rel = self.repo.rel(folder)
         if folder.is_symlink():
             try:
@@ -149,14 +194,20 @@ class _SiteLoader:
             self.problems.add(rel, None, "site.slug", value=folder.name, example=slugify(folder.name))
             return None
         site_config = load_site_config(self.repo, folder, self.config, self.problems)
-        posts: list[Post] = []
+        posts: list[_Parsed] = []
         sources = self._scan(folder)
         for kind in Kind:
-            loaded = (self._load_post(path, folder.name, kind) for path in sources.get(kind.value, ()))
-            posts.extend(p for p in loaded if p is not None)
+            parsed = (self._parse_post(path, folder.name, kind) for path in sources.get(kind.value, ()))
+            posts.extend(p for p in parsed if p is not None)
         self._check_unexpected(folder)
         if site_config is None:
             return None
+        return _Pending(folder, site_config, tuple(posts))
+
+    def finish(self, pending: _Pending, html: dict[PurePosixPath, str]) -> Site | None:
+        """The site with its posts, given the rendered bodies."""
+        folder, site_config = pending.folder, pending.config
+        posts = [self._make_post(p, html[p.rel]) for p in pending.posts]
         self._check_duplicates(posts)
         logo = self._logo(folder, site_config)
         if not self.options.include_drafts:  # DESIGN: drafts and scheduled posts stay out
@@ -234,7 +285,8 @@ class _SiteLoader:
                     self.problems.add(self.repo.rel(item), None, "content.not_markdown")
         return found
 
-    def _load_post(self, path: Path, site: str, kind: Kind) -> Post | None:
+    def _parse_post(self, path: Path, site: str, kind: Kind) -> _Parsed | None:
+        """Front matter checked, body split off; None (with problems) when the file is unusable."""
         rel = self.repo.rel(path)
         try:
             text = self.repo.read_text(path)
@@ -270,17 +322,22 @@ class _SiteLoader:
             self.problems.add(rel, parts.body_line + finding.line - 1, finding.code, limit=finding.limit)
         if len(self.problems.errors) > before:
             return None
-        body_html = self.sanitizer.clean(self.markdown.render(parts.body))
-        media = self.media.post(self.repo.root / CONTENT_DIR / site, path, v, node, parts.body,
-                                parts.body_line, body_html)
+        return _Parsed(rel=rel, path=path, site=site, kind=kind, slug=slug, values=v, node=node,
+                       body=parts.body, body_line=parts.body_line, date=date, updated=updated,
+                       content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+    def _make_post(self, p: _Parsed, body_html: str) -> Post:
+        v, date = p.values, p.date
+        media = self.media.post(self.repo.root / CONTENT_DIR / p.site, p.path, v, p.node, p.body,
+                                p.body_line, body_html)
         return Post(
-            source=Source(rel, 1),
-            site=site,
-            kind=kind,
-            slug=slug,
+            source=Source(p.rel, 1),
+            site=p.site,
+            kind=p.kind,
+            slug=p.slug,
             title=v["title"],
             date=date,
-            updated=updated,
+            updated=p.updated,
             author=v.get("author") or "",
             tags=_unique_tags(v.get("tags") or ()),
             summary=v["summary"] or shorten(first_paragraph(body_html)),
@@ -290,7 +347,7 @@ class _SiteLoader:
             order=v.get("order", 100),
             is_draft=v["draft"],
             is_scheduled=date is not None and date > self.options.now,
-            content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            content_hash=p.content_hash,
             media=media,
         )
 

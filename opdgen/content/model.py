@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from opdgen.config import RegionConfig, SiteConfig
+from opdgen.markup.bodies import BodyStats
 from opdgen.media.model import NO_MEDIA, NO_WORK, Document, MediaImage, MediaStats, PostMedia
 
 
@@ -72,3 +73,4 @@ class Region:
     sites: tuple[Site, ...]
     now: datetime  # the build's "now": decides which scheduled posts are out
     media_stats: MediaStats = NO_WORK  # images derived afresh vs. taken from the cache
+    body_stats: BodyStats | None = None  # Markdown bodies rendered afresh vs. from the cache

@@ -1,0 +1,95 @@
+"""A persistent key-value cache in one SQLite file under .opdgen-cache/; never trusted blindly.
+
+Each value is stored with the SHA-256 of its bytes and checked on read: a corrupt or foreign entry
+is a miss, and a file SQLite cannot open is set aside and started afresh. Keys carry everything
+that affects a value (opdgen version, settings, source hash), so a stale entry is simply not found.
+It knows nothing of what it stores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS entry (ns TEXT, key TEXT, sum TEXT, value BLOB, PRIMARY KEY (ns, key))"
+
+
+def _sum(value: bytes) -> str:
+    return hashlib.sha256(value).hexdigest()[:32]
+
+
+class CacheDB:
+    """Get and put many values of one namespace at a time (one transaction per batch)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = self._open()
+        except (sqlite3.DatabaseError, OSError):
+            self._db = self._start_afresh()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(SCHEMA)
+        return db
+
+    def _start_afresh(self) -> sqlite3.Connection | None:
+        """The file is not a usable database: move it aside (kept for inspection) and begin anew."""
+        try:
+            if self.path.exists():
+                self.path.replace(self.path.with_suffix(".corrupt"))
+            return self._open()
+        except (sqlite3.DatabaseError, OSError):
+            return None  # no cache at all: every lookup misses, the build still works
+
+    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, bytes]:
+        db = self._connect()
+        wanted = sorted(set(keys))
+        found: dict[str, bytes] = {}
+        if db is None or not wanted:
+            return found
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    f"SELECT key, sum, value FROM entry WHERE ns = ? AND key IN ({marks})", [ns, *chunk]
+                )
+                for key, checksum, value in rows:
+                    if isinstance(value, bytes) and _sum(value) == checksum:
+                        found[key] = value
+        except sqlite3.DatabaseError:
+            self.close()
+            self._db = self._start_afresh()
+            return {}
+        return found
+
+    def put_many(self, ns: str, values: Mapping[str, bytes]) -> None:
+        db = self._connect()
+        if db is None or not values:
+            return
+        rows = [(ns, key, _sum(value), value) for key, value in sorted(values.items())]
+        try:
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            self.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self._db.close()
+            self._db = None
