@@ -18,7 +18,7 @@ from opdgen.cachedb import CacheDB
 from opdgen.content.loader import CACHE_DIR, CONTENT_DIR, LoadOptions, load_region
 from opdgen.content.model import Region
 from opdgen.fsguard import Repo
-from opdgen.outputs.files import OutputFile
+from opdgen.outputs.files import OutputFile, PageReuse, state_file
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
 from opdgen.outputs.site import render_site
@@ -41,6 +41,7 @@ class BuildOptions:
     strict: bool = False  # --strict: warnings (suspected spam) fail the run like errors
     jobs: int = 0  # worker processes; 0: every core
     cache_dir: Path | None = None  # default: <root>/.opdgen-cache
+    reuse_pages: bool = False  # build: pages whose inputs did not change are linked, not rendered
 
 
 @dataclass(slots=True)
@@ -90,14 +91,16 @@ def render_all(options: BuildOptions) -> BuildResult:
         return _done(result, started)
     env = make_environment(repo, theme, region.config.language)
     files: list[OutputFile] = []
+    reuse = PageReuse.load(options.output or options.root / "output") if options.reuse_pages else None
     try:
         for site in region.sites:
             if not options.sites or site.slug in options.sites:
-                files += render_site(site, region, env, theme)
+                files += render_site(site, region, env, theme, reuse)
         if options.with_portal:
-            files += render_portal(region, env, theme)
+            files += render_portal(region, env, theme, reuse)
             files += published_report(options.root, region, theme)  # report.publish: true
         files += serving_outputs(files, region, options.root)  # headers, security.txt, manifests
+        files.append(state_file(files))  # page keys for the next build
         check_unique(files)
     except ProblemError as exc:
         problems.extend(exc.problems)
@@ -125,7 +128,7 @@ def with_preview_urls(region: Region, preview_url: str) -> Region:
 def build(options: BuildOptions) -> BuildResult:
     """Render everything, then write it to output/ in one swap; on any problem write nothing."""
     started = time.perf_counter()
-    result = render_all(options)
+    result = render_all(dataclasses.replace(options, reuse_pages=True))
     if not result.ok:
         return _done(result, started)
     output = options.output or options.root / "output"

@@ -74,11 +74,15 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[s
         old = output_dir / name
         if old.is_dir():
             _link_tree(old, staging / name)
+    made: set[Path] = set()
     for f in sorted(files, key=lambda f: f.path):
         target = staging / f.path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         old = output_dir / f.path
-        if _same_bytes(old, f.data):
+        # reused: the page renderer found its inputs unchanged and checked the old file is there
+        if f.reused or _same_bytes(old, f.data):
             os.link(old, target)
             unchanged += 1
         else:

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
 
 from opdgen.problems import Problem, ProblemError
-from opdgen.render.context import Crumb, MenuItem, PageMeta, RegionView, SiteView, Urls, brand_css
+from opdgen.render.context import (
+    Crumb,
+    MenuItem,
+    PageMeta,
+    PostView,
+    RegionView,
+    SiteView,
+    Urls,
+    brand_css,
+)
 from opdgen.render.themes import Theme, template_problem
 
 
@@ -21,9 +31,15 @@ class OutputFile:
     """One file of the output: where (relative to output/), its bytes, and what it was made from."""
 
     path: PurePosixPath  # e.g. dinkes/berita/x/index.html
-    data: bytes
+    data: bytes  # empty when `reused`
     deps: frozenset[str] = field(default_factory=frozenset)  # repository paths and template names
     is_page: bool = False  # an HTML page a reader can visit (counted in the summary)
+    key: str = ""  # digest of everything the file was made from (pages), for the next build
+    digest: str = ""  # SHA-256 of the bytes, when known without hashing `data`
+    reused: bool = False  # the previous output holds exactly these bytes: link it, don't render
+
+    def sha256(self) -> str:
+        return self.digest or hashlib.sha256(self.data).hexdigest()
 
 
 def sri(data: bytes) -> str:
@@ -36,6 +52,69 @@ def page_file(root: str, rel: str) -> PurePosixPath:
     if rel.endswith(".html"):
         return PurePosixPath(root) / rel
     return PurePosixPath(root) / rel / "index.html"
+
+
+STATE_FILE = PurePosixPath(".opdgen/pages.json")
+
+
+class PageReuse:
+    """What the previous build rendered (page key and digest by path), and the output holding it.
+
+    A page whose key is unchanged and whose file is still there is not rendered again: the writer
+    links the old file. The key covers the template set, the page's variables and every post shown.
+    """
+
+    def __init__(self, output_dir: Path | None, previous: Mapping[str, tuple[str, str]]) -> None:
+        self.output_dir = output_dir
+        self.previous = previous
+        self.reused = 0
+        self.rendered = 0
+
+    @classmethod
+    def load(cls, output_dir: Path) -> PageReuse:
+        try:
+            raw = json.loads((output_dir / STATE_FILE).read_text("utf-8"))
+            previous = {str(k): (str(v[0]), str(v[1])) for k, v in raw["pages"].items()}
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            previous = {}
+        return cls(output_dir, previous)
+
+    def lookup(self, path: PurePosixPath, key: str) -> str | None:
+        """The digest of the previous file at `path` when it was made from the same inputs."""
+        old = self.previous.get(str(path))
+        if old is None or old[0] != key or self.output_dir is None:
+            return None
+        if not (self.output_dir / path).is_file():
+            return None
+        return old[1]
+
+
+def state_file(files: Iterable[OutputFile]) -> OutputFile:
+    """pages.json: key and digest of every rendered page, for the next build's PageReuse."""
+    pages = {str(f.path): [f.key, f.sha256()] for f in files if f.key}
+    data = json.dumps({"format": 1, "pages": dict(sorted(pages.items()))}, separators=(",", ":"))
+    return OutputFile(STATE_FILE, data.encode("utf-8") + b"\n", frozenset({"state"}))
+
+
+def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:
+    """A stable digest of template variables (frozen views, tuples, dicts, scalars).
+
+    Post and site views are hashed once and remembered by identity; the memo keeps the object
+    itself, so its id cannot be reused by another object while the memo lives.
+    """
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_digest_of(v, memo) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k!r}:{_digest_of(v, memo)}" for k, v in sorted(value.items())) + "}"
+    if not isinstance(value, (PostView, SiteView)):
+        return repr(value)
+    known = memo.get(id(value))
+    if known is None or known[0] is not value:
+        known = (value, hashlib.sha256(repr(value).encode("utf-8")).hexdigest())
+        memo[id(value)] = known
+    return known[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +130,8 @@ class PageRenderer:
     url_map: Mapping[str, str]  # named section URLs for `urls` in templates
     menu: Callable[[str], tuple[MenuItem, ...]]
     feed_rel: str = "feed.xml"
+    reuse: PageReuse | None = None
+    memo: dict[int, tuple[object, str]] = field(default_factory=dict)  # view digests, by id
 
     def asset(self, source: str) -> str:
         asset = self.theme.assets.get(source)
@@ -100,16 +181,27 @@ class PageRenderer:
             "page": page,
             **variables,
         }
+        path = page_file(self.root, rel)
+        deps_set = frozenset({*deps, f"template:{template}"})
+        key = self._key(template, context)
+        digest = self.reuse.lookup(path, key) if self.reuse is not None else None
+        if digest is not None:
+            assert self.reuse is not None
+            self.reuse.reused += 1
+            return OutputFile(path, b"", deps_set, is_page=True, key=key, digest=digest, reused=True)
         try:
             html = self.env.get_template(template).render(context)
         except Exception as exc:  # a theme's bug is a problem with a file and line, not a crash
             raise ProblemError([_template_problem(exc)]) from None
-        return OutputFile(
-            page_file(self.root, rel),
-            html.encode("utf-8"),
-            frozenset({*deps, f"template:{template}"}),
-            is_page=True,
-        )
+        if self.reuse is not None:
+            self.reuse.rendered += 1
+        return OutputFile(path, html.encode("utf-8"), deps_set, is_page=True, key=key)
+
+    def _key(self, template: str, context: Mapping[str, Any]) -> str:
+        """Everything that decides the page's bytes: theme, template, and every variable."""
+        values = {k: v for k, v in context.items() if k not in ("asset", "integrity")}
+        parts = [self.theme.hash, template, _digest_of(values, self.memo)]
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 def _template_problem(exc: BaseException) -> Problem:

@@ -6,7 +6,6 @@ Deterministic: sorted keys, no timestamps. Reading is the only parsing; nothing 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ def manifest_file(root: str, base_url: str, files: Iterable[OutputFile],
                   link_domains: Iterable[str]) -> OutputFile:
     """The manifest of web root `root` (files outside it, under .opdgen/, are left out)."""
     hashes = {
-        f.path.relative_to(root).as_posix(): hashlib.sha256(f.data).hexdigest()
+        f.path.relative_to(root).as_posix(): f.sha256()
         for f in files if f.path.parts[0] == root
     }
     doc = {

@@ -14,7 +14,7 @@ import jinja2
 from opdgen.config import PORTAL_SLUG, SiteConfig
 from opdgen.content.model import Kind, Region
 from opdgen.outputs.feeds import FeedInfo, SitemapEntry, atom, robots, sitemap
-from opdgen.outputs.files import OutputFile, PageRenderer
+from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import portal_card_files
 from opdgen.outputs.site import brand_file, theme_files
 from opdgen.render import context as c
@@ -34,7 +34,8 @@ def portal_config(region: Region) -> SiteConfig:
     )
 
 
-def render_portal(region: Region, env: jinja2.Environment, theme: Theme) -> list[OutputFile]:
+def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
+                  reuse: PageReuse | None = None) -> list[OutputFile]:
     """All files of output/portal/."""
     label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
     config = portal_config(region)
@@ -47,7 +48,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme) -> list
     menu_entries = [(label("home"), "/"), (label("berita"), "/berita/"),
                     (label("directory"), "/opd/")]
     r = PageRenderer(
-        env=env, theme=theme, root=root, urls=urls, site=portal_view,
+        env=env, theme=theme, root=root, urls=urls, site=portal_view, reuse=reuse,
         region=c.region_view(region.config),
         url_map={"home": urls.path(""), "berita": urls.path("berita/"),
                  "directory": urls.path("opd/"), "feed": urls.path("feed.xml")},

@@ -15,7 +15,7 @@ from opdgen.config import SiteConfig
 from opdgen.content.frontmatter import slugify
 from opdgen.content.model import Kind, Region, Site
 from opdgen.outputs.feeds import FeedInfo, SitemapEntry, atom, robots, sitemap
-from opdgen.outputs.files import OutputFile, PageRenderer
+from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import media_files
 from opdgen.render import context as c
 from opdgen.render.themes import Theme, fingerprinted
@@ -56,7 +56,8 @@ def default_menu(site: Site, label: Callable[[str], str]) -> list[tuple[str, str
     return entries
 
 
-def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Theme) -> list[OutputFile]:
+def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Theme,
+                reuse: PageReuse | None = None) -> list[OutputFile]:
     """All files of output/<site>/."""
     config: SiteConfig = site.config
     label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
@@ -73,6 +74,7 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
     )
     r = PageRenderer(
         env=env, theme=theme, root=root, urls=urls, site=sv, region=c.region_view(region.config),
+        reuse=reuse,
         url_map={"home": urls.path(""), "berita": urls.path("berita/"),
                  "pengumuman": urls.path("pengumuman/"), "tags": urls.path("tag/"),
                  "feed": urls.path("feed.xml")},

@@ -68,3 +68,59 @@ def test_a_tampered_cache_entry_is_not_used(make_repo: Callable[..., Path], tmp_
     db.close()
     run(repo, tmp_path / "after")
     assert tree_bytes(tmp_path / "clean") == tree_bytes(tmp_path / "after")
+
+
+def _clean_build(repo: Path, tmp: Path, name: str) -> dict[str, bytes]:
+    out = tmp / name
+    build(BuildOptions(root=repo, now=build_now(), output=out, cache_dir=tmp / f"{name}-cache"))
+    return tree_bytes(out)
+
+
+def test_incremental_builds_equal_clean_builds_across_edits(make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    """After every kind of change, the build that reuses pages writes what a clean build writes."""
+    site2 = make_repo().joinpath("content/dinkes/site.yaml").read_text().replace("dinkes.", "disdik.")
+    files = {**many_posts(24), "content/disdik/site.yaml": site2,
+             "content/disdik/berita/2026-11-02-sekolah.md": POST.replace("imunisasi", "sekolah"),
+             "content/dinkes/halaman/profil.md": "---\ntitle: Profil\n---\nTentang kami.\n"}
+    repo = make_repo(files)
+    out = tmp_path / "incremental"
+    berita = repo / B
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = repo / rel
+        text = path.read_text()
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new))
+
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("nothing", lambda: None),
+        ("body", lambda: edit(B + "2026-11-05-berita-4.md", "Kabar 4: pekan imunisasi", "Isi baru")),
+        ("title", lambda: edit(B + "2026-11-06-berita-5.md", "title: Pekan Imunisasi Dimulai", "title: Judul Baru")),
+        ("tags", lambda: edit(B + "2026-11-07-berita-6.md", "tags: [imunisasi, puskesmas]", "tags: [imunisasi, baru]")),
+        ("date", lambda: edit(B + "2026-11-08-berita-7.md", "2026-11-20 08:30", "2026-11-27 10:00")),
+        ("rename", lambda: (berita / "2026-11-09-berita-8.md").rename(berita / "2026-11-09-nama-baru.md")),
+        ("delete", lambda: (berita / "2026-11-10-berita-9.md").unlink()),
+        ("add", lambda: (berita / "2026-11-28-terbaru.md").write_text(POST.replace("2026-11-20 08:30", "2026-11-28 07:00"))),
+        ("halaman", lambda: edit("content/dinkes/halaman/profil.md", "Tentang kami.", "Tentang kami, diperbarui.")),
+        ("site.yaml", lambda: edit("content/dinkes/site.yaml", "#0e7c66", "#234567")),
+        ("per_page", lambda: edit("opdgen.yaml", "security:", "per_page: 7\nsecurity:")),
+        ("template", lambda: (
+            edit("opdgen.yaml", "security:", "theme: uji\nsecurity:"),
+            (repo / "themes/uji/templates").mkdir(parents=True),
+            (repo / "themes/uji/templates/404.html").write_text('{% extends "default/404.html" %}'),
+        )),
+        ("template-edit", lambda: (repo / "themes/uji/templates/404.html").write_text(
+            '{% extends "default/404.html" %}{% block content %}<p>Hilang.</p>{% endblock %}')),
+        ("label", lambda: (repo / "themes/uji/labels.yaml").write_text('read_also: {id: "Lihat juga", en: "See also"}\n')),
+        ("other-site", lambda: edit("content/disdik/berita/2026-11-02-sekolah.md", "sekolah", "sekolah dasar")),
+    ]
+    assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
+    for number, (name, change) in enumerate(steps):
+        change()
+        result = build(BuildOptions(root=repo, now=build_now(), output=out))
+        assert result.ok, (name, list(result.problems))
+        assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{number}"), name
+        if name == "nothing":
+            assert all(f.reused for f in result.files if f.is_page)
+        if name == "body":
+            assert 0 < sum(1 for f in result.files if f.is_page and not f.reused) < 10
