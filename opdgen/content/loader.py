@@ -132,6 +132,7 @@ def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Proble
         site = loader.finish(begun, html)
         if site is not None:
             sites.append(site)
+    sites = loader.add_previews(sites)
     if not sites and not problems.has_errors:
         problems.add(CONTENT_DIR, None, "site.none")
     region = Region(config=config, sites=tuple(sites), now=options.now, media_stats=loader.media.stats,
@@ -212,11 +213,24 @@ class _SiteLoader:
         logo = self._logo(folder, site_config)
         if not self.options.include_drafts:  # DESIGN: drafts and scheduled posts stay out
             posts = [p for p in posts if not p.is_draft and not p.is_scheduled]
-        region = self.config.name  # each post gets its Open Graph image (opdgen.media.social)
-        posts = [replace(p, media=self.media.with_preview(p.media, p.title, p.slug, site_config, region,
-                                                          logo)) for p in posts]
         return Site(config=site_config, posts=tuple(sorted(posts, key=_post_order)), logo=logo,
                     documents=self.media.documents(folder))
+
+    def add_previews(self, sites: list[Site]) -> list[Site]:
+        """Every post's Open Graph image (opdgen.media.social), the missing ones made in parallel."""
+        region = self.config.name
+        tasks = dict(
+            self.media.preview_task(p.media, p.title, site.config, region, site.logo)
+            for site in sites for p in site.posts
+        )
+        self.media.warm_previews(tasks, self.bodies.jobs)
+        return [
+            replace(site, posts=tuple(
+                replace(p, media=self.media.with_preview(p.media, p.title, p.slug, site.config, region,
+                                                         site.logo))
+                for p in site.posts))
+            for site in sites
+        ]
 
     def _logo(self, folder: Path, config: SiteConfig) -> MediaImage | None:
         """site.yaml `logo:` names a PNG, JPEG, WebP or SVG file in media/ (or the site folder)."""

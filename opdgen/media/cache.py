@@ -49,6 +49,11 @@ class ImageCache:
             return None
         return decode_entry(raw, key)
 
+    def has(self, key: str) -> bool:
+        """Whether an entry exists (get() still checks it when read)."""
+        path = self._entry(key)
+        return path is not None and path.is_file()
+
     def put(self, key: str, derived: Derived) -> None:
         path = self._entry(key)
         if path is not None:
@@ -137,6 +142,12 @@ class ImageStore:
     @property
     def stats(self) -> MediaStats:
         return MediaStats(processed=self._processed, reused=self._reused, previews=self._previews)
+
+    def add_previews(self, made: dict[str, Derived]) -> None:
+        """Previews made elsewhere (worker processes) for the keys given."""
+        for key, derived in made.items():
+            self.cache.put(key, derived)
+            self._previews += 1
 
     def remember(self, key: str, make: Callable[[], Derived]) -> Derived:
         """A derived set under any key (social previews): from the cache, else made and cached."""
