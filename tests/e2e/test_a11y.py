@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.conftest import PROJECT, requires
 from tests.e2e.test_browser import browser_page  # noqa: F401 - the fixture
