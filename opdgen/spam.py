@@ -60,6 +60,9 @@ DEFAULT_LINK_DOMAINS = (
     "twitter.com", "tiktok.com", "wa.me", "whatsapp.com", "vimeo.com", "wikipedia.org",
     "maps.google.com", "maps.app.goo.gl", "docs.google.com", "drive.google.com", "forms.gle",
 )
+# Hosts the generated pages themselves name: the schema.org vocabulary of the JSON-LD and the
+# share links of the default theme. Allowed whatever a region lists in security.link_domains.
+GENERATED_HOSTS = ("schema.org", "wa.me", "www.facebook.com", "x.com", "t.me")
 
 # Digits and signs written for letters ("s1ot g4c0r"); "1" and "|" may stand for i or l.
 _LEET = {"4": "a", "@": "a", "3": "e", "0": "o", "5": "s", "$": "s", "7": "t", "+": "t", "9": "g", "!": "i"}
@@ -222,7 +225,7 @@ def allowed_domains(region: Region) -> tuple[str, ...]:
     """The link allowlist: opdgen.yaml's security.link_domains (or the defaults) plus the region's hosts."""
     config = region.config
     listed = config.link_domains if config.link_domains is not None else DEFAULT_LINK_DOMAINS
-    own = [urlsplit(config.portal_base_url).hostname or "", *config.video_hosts,
+    own = [urlsplit(config.portal_base_url).hostname or "", *config.video_hosts, *GENERATED_HOSTS,
            *(urlsplit(s.config.base_url).hostname or "" for s in region.sites)]
     hosts = {(link_host(d) or "") if "/" in d else d.lower().strip(".") for d in (*listed, *own)}
     return tuple(sorted(h for h in hosts if h))  # a URL written instead of a domain still counts

@@ -116,10 +116,14 @@ class SafetyCheck(HTMLParser):
 
     def _page_tag_is_fine(self, tag: str, attrs: dict[str, str | None]) -> bool:
         """A whole page's own head: meta and link from the theme, same-origin scripts by src."""
+        if tag == "button" and attrs.get("data-copy") is not None:
+            return True  # the theme's copy-link button
         if tag in ("html", "head", "body", "svg"):  # the theme's own icons are inline SVG
             self.in_head = self.in_head or tag == "head"
             return True
         if tag == "script":
+            if self.in_head and attrs.get("type") == "application/ld+json":
+                return True  # a data block, never executed (its text is checked by the renderer)
             self.in_script = True
             return (attrs.get("src") or "").startswith("/")
         if self.in_head and tag == "meta":
@@ -135,6 +139,8 @@ class SafetyCheck(HTMLParser):
         if not page_tag and not allowed_frame and tag in FORBIDDEN_TAGS and tag not in self.allowed_tags:
             self.faults.append(f"<{tag}>")
         for name, value in attrs:
+            if name == "hidden" and self.page and tag == "button":
+                continue  # the theme's copy-link button, shown by its script
             if name.startswith("on") or name in ("style", "hidden", "srcdoc", "target"):
                 self.faults.append(f"{tag}[{name}]")
             if name in URL_ATTRIBUTES and value:

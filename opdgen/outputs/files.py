@@ -23,6 +23,7 @@ from opdgen.render.context import (
     Urls,
     brand_css,
 )
+from opdgen.render.structured import structured_data
 from opdgen.render.themes import Theme, template_problem
 
 
@@ -181,6 +182,8 @@ class PageRenderer:
             "page": page,
             **variables,
         }
+        context["structured_data"] = structured_data(kind, self.site, context["breadcrumbs"], variables,
+                                                     str(self.env.globals.get("lang", "id")))
         path = page_file(self.root, rel)
         deps_set = frozenset({*deps, f"template:{template}"})
         key = self._key(template, context)

@@ -93,3 +93,23 @@ def test_css_is_applied(browser_page: tuple[Any, list[str]]) -> None:
     brand = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--brand').trim()")
     assert brand.startswith("#")
     assert not errors, errors
+
+
+def test_share_links_and_copy_button(browser_page: tuple[Any, list[str]]) -> None:
+    page, errors = browser_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("https://dinkes.sukamajukab.go.id/berita/")
+    post_url = page.eval_on_selector("main h2 a, main h3 a", "a => a.href")
+    page.goto(post_url)
+    shares = page.eval_on_selector_all(".share-list a", "els => els.map(e => new URL(e.href).host)")
+    assert shares == ["wa.me", "www.facebook.com", "x.com", "t.me"]
+    button = page.locator("button.share-copy")
+    button.wait_for(state="visible")
+    button.click()
+    page.wait_for_function("document.querySelector('[data-copy-status]').textContent.length > 0")
+    assert page.evaluate("navigator.clipboard.readText()") == post_url
+    data = page.eval_on_selector('script[type="application/ld+json"]', "s => JSON.parse(s.textContent)")
+    types = [node["@type"] for node in data["@graph"]]
+    assert types == ["NewsArticle", "BreadcrumbList"]
+    assert data["@graph"][0]["mainEntityOfPage"] == post_url
+    assert not errors, errors

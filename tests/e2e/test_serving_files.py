@@ -49,7 +49,7 @@ class _Scan(HTMLParser):
         values = dict(attrs)
         if tag == "style" or "style" in values:
             self.bad.append(f"style: <{tag}>")
-        if tag == "script" and not values.get("src"):
+        if tag == "script" and not values.get("src") and values.get("type") != "application/ld+json":
             self.bad.append("inline <script>")
         for name, value in attrs:
             if name.startswith("on"):
