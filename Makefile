@@ -52,5 +52,10 @@ bench: $(STAMP)
 bench-media: $(STAMP)
 	$(BIN)/python benchmarks/media_bench.py
 
+# Live preview (issue 7): median time from saving a post to Chromium showing the new text, 20 edits.
+.PHONY: bench-serve
+bench-serve: $(TEST_STAMP)
+	$(BIN)/python benchmarks/serve_bench.py
+
 clean:
 	rm -rf output output.opdgen-new output.opdgen-old .opdgen-cache .pytest_cache .mypy_cache .ruff_cache

@@ -240,17 +240,48 @@ def verify_cmd(root: Path, lang: str | None, target: str, site: str, manifest_pa
     return 0 if outcome.ok else 1
 
 
+@main.command("deploy")
+@click.option("--site", "sites", multiple=True, help="Situs yang di-deploy (boleh berulang; portal juga).")
+@click.option("--all", "all_sites", is_flag=True, help="Semua situs hasil build, termasuk portal.")
+@click.option("--to", "to", required=True,
+              help="Folder tujuan, atau user@host:/srv/www/{site} (rsync lewat SSH).")
+@click.option("--rollback", is_flag=True, help="Kembali ke rilis sebelum yang sedang tayang.")
+@click.option("--keep", type=click.IntRange(1, 1000), default=None,
+              help="Rilis yang disimpan (default: deploy.keep di opdgen.yaml, 5).")
+@click.option("--rsh", default=None, help="Perintah ssh (default: OPDGEN_RSH atau ssh).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder hasil build (default: ROOT/output).")
+@common
+def deploy_cmd(root: Path, lang: str | None, sites: tuple[str, ...], all_sites: bool, to: str,
+               rollback: bool, keep: int | None, rsh: str | None, output: Path | None) -> int:
+    """Unggah rilis baru, tayangkan seketika (symlink current), lalu periksa salinan di server."""
+    from opdgen.deploy.command import DeployRequest, deploy_keep, run_deploy
+
+    lang = pick_language(lang)
+    if bool(sites) == all_sites:
+        raise click.UsageError(text("cli.deploy.which_sites", lang))
+    keep = keep or deploy_keep(root, lang, report)
+    if keep is None:
+        return 1
+    request = DeployRequest(root=root, output=output or root / "output", sites=sites, to=to,
+                            rollback=rollback, keep=keep, rsh=rsh or os.environ.get("OPDGEN_RSH", "ssh"),
+                            now=build_now())
+    return run_deploy(request, lang, click.echo, lambda line: click.echo(line, err=True))
+
+
 @main.command()
 @click.option("--site", "sites", multiple=True, help="Pratinjau situs ini saja (dan portal).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--drafts", is_flag=True, help="Tampilkan juga draf dan tulisan terjadwal.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Alamat yang didengarkan; selain 127.0.0.1 dapat dibuka orang lain di jaringan.")
 @common
-def serve(root: Path, lang: str | None, sites: tuple[str, ...], port: int, drafts: bool) -> int:
+def serve(root: Path, lang: str | None, sites: tuple[str, ...], port: int, drafts: bool, host: str) -> int:
     """Bangun, sajikan di 127.0.0.1, dan bangun ulang setiap kali berkas berubah."""
     from opdgen.serve.preview import run_preview
 
     lang = pick_language(lang)
-    return run_preview(root, frozenset(sites), port, drafts, lang, build_now, report)
+    return run_preview(root, frozenset(sites), port, drafts, lang, build_now, report, host)
 
 
 @main.command()

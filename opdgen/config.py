@@ -58,6 +58,7 @@ class RegionConfig:
     per_page: int
     link_domains: tuple[str, ...] | None = None  # security.link_domains; None: spam.DEFAULT_LINK_DOMAINS
     report: ReportConfig = ReportConfig()  # `report:`; absent: the defaults
+    deploy_keep: int = 5  # deploy.keep: releases kept on a deploy target (opdgen deploy)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,13 +80,13 @@ class SiteConfig:
     menu: tuple[MenuEntry, ...] | None  # None: the theme's default menu
 
 
-def _at_least(minimum: int) -> s.Checker:
-    """A whole number no smaller than minimum (report thresholds)."""
+def _at_least(minimum: int, code: str = "config.report.range") -> s.Checker:
+    """A whole number no smaller than minimum (report thresholds, deploy.keep)."""
 
     def check(node: YNode, where: s.Where) -> Any:
         value = s.integer(node, where)
         if value is not s.INVALID and value < minimum:
-            return where.fail(node, "config.report.range", value=value, minimum=minimum)
+            return where.fail(node, code, value=value, minimum=minimum)
         return value
 
     return check
@@ -117,6 +118,9 @@ REGION_SCHEMA = (
         s.Field("inactive_days", _at_least(1), default=90),
         s.Field("min_posts_per_month", _at_least(0), default=4),
         s.Field("publish", s.boolean, default=False),
+    ))),
+    s.Field("deploy", s.mapping((
+        s.Field("keep", _at_least(1, "config.deploy.range"), default=5),
     ))),
 )
 
@@ -191,6 +195,7 @@ def load_region_config(repo: Repo, problems: Problems) -> RegionConfig | None:
             d.lower().removeprefix("*.").strip(".") for d in security["link_domains"]),
         per_page=max(1, v["per_page"]),
         report=ReportConfig(**(v["report"] or {})),
+        deploy_keep=(v["deploy"] or {}).get("keep", 5),
     )
 
 

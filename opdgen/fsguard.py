@@ -38,10 +38,18 @@ class Repo:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self._prefix = str(self.root).rstrip(os.sep) + os.sep
+        # Files handed out by walk(): reached through real folders only (linked folders are not
+        # followed) and not links themselves, so they are inside the root without a resolve().
+        self._walked: set[str] = set()
 
     def rel(self, path: Path) -> PurePosixPath:
         """The repository-relative POSIX path of a path below the root."""
-        return PurePosixPath(Path(os.path.abspath(path)).relative_to(self.root).as_posix())
+        absolute = os.path.abspath(path)
+        prefix = self._prefix
+        if absolute.startswith(prefix):  # the common case, without pathlib's parsing
+            return PurePosixPath(absolute[len(prefix):])
+        return PurePosixPath(Path(absolute).relative_to(self.root).as_posix())
 
     def confine(self, path: Path) -> Path:
         """Resolve `path` and make sure it, and every link on the way, stays inside the root."""
@@ -70,7 +78,7 @@ class Repo:
         """Read a UTF-8 text file inside the repository (BOM dropped, newlines normalised)."""
         rel = self.rel(path)
         self.check_name(path)
-        resolved = self.confine(path)
+        resolved = path if str(path) in self._walked else self.confine(path)
         try:
             size = resolved.stat().st_size
             if size > max_bytes:
@@ -102,6 +110,16 @@ class Repo:
     def walk(self, folder: Path) -> Iterator[Path | Refused]:
         """Every file below `folder`, sorted; a refused entry is yielded as Refused, not raised."""
         try:
+            real = self.confine(folder)
+        except Refused as refused:
+            yield refused
+            return
+        # Files reached through real folders from a folder that is not itself behind a link are
+        # inside the root without resolving each one; below a link every file is resolved on read.
+        yield from self._walk(folder, direct=real == Path(os.path.abspath(folder)))
+
+    def _walk(self, folder: Path, *, direct: bool) -> Iterator[Path | Refused]:
+        try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             yield Refused(self.rel(folder), "fs.unreadable", exc.strerror or str(exc))
@@ -117,6 +135,8 @@ class Repo:
                 yield refused
                 continue
             if entry.is_dir():
-                yield from self.walk(path)
+                yield from self._walk(path, direct=direct)
             else:
+                if direct and not entry.is_symlink():
+                    self._walked.add(str(path))
                 yield path

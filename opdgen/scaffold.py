@@ -7,6 +7,7 @@ from pathlib import Path
 
 from opdgen.content.frontmatter import slugify
 from opdgen.content.model import Kind
+from opdgen.deploy.workflows import GITEA, GITHUB_JOBS, GITHUB_TRIGGERS, GITLAB
 
 SAMPLE_SITE = "contoh"
 
@@ -83,31 +84,23 @@ GITIGNORE = """\
 """
 
 WORKFLOW = """\
-# Membangun situs pada setiap push dan setiap malam (untuk menerbitkan berita terjadwal).
+# opdgen: periksa setiap push dan pull request, bangun dengan cache, deploy cabang utama, pratinjau setiap
+# pull request, bangun ulang setiap malam (berita terjadwal), periksa situs yang tayang setiap jam.
+# Rahasia di Settings > Secrets and variables > Actions, tidak pernah di repositori: DEPLOY_SSH_KEY,
+# DEPLOY_KNOWN_HOSTS, DEPLOY_TARGET (deploy@web.contohkab.go.id:/srv/www/{site}), PREVIEW_TARGET, PREVIEW_URL.
 name: opdgen
+env:
+  OPDGEN_SPLIT: "false"   # "true" untuk daerah besar: satu job paralel per OPD, ditambah job portal
 on:
   push:
     branches: [main]
   pull_request:
   schedule:
-    - cron: "0 17 * * *"   # 00.00 WIB
+""" + GITHUB_TRIGGERS + """\
     - cron: "0 1 1 * *"    # tanggal 1 setiap bulan, 08.00 WIB: laporan keaktifan (job laporan)
   workflow_dispatch:
 jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: pip install opdgen
-      - run: opdgen check
-      - run: opdgen build
-      - uses: actions/upload-artifact@v4
-        with:
-          name: situs
-          path: output/
+""" + GITHUB_JOBS + """\
   laporan:
     # Laporan keaktifan situs OPD (opdgen report), disimpan sebagai artefak "laporan-keaktifan".
     if: github.event_name == 'workflow_dispatch' || github.event.schedule == '0 1 1 * *'
@@ -144,6 +137,8 @@ def init_repository(target: Path, now: datetime) -> list[Path]:
             WELCOME.format(date=f"{now:%Y-%m-%d %H:%M}"),
         ".gitignore": GITIGNORE,
         ".github/workflows/opdgen.yml": WORKFLOW,
+        ".gitlab-ci.yml": GITLAB,
+        ".gitea/workflows/opdgen.yml": GITEA,
     }
     written = []
     for rel, text in files.items():

@@ -118,6 +118,12 @@ class SafetyCheck(HTMLParser):
         """A whole page's own head: meta and link from the theme, same-origin scripts by src."""
         if tag == "button" and attrs.get("data-copy") is not None:
             return True  # the theme's copy-link button
+        if tag == "form" and (attrs.get("action") or "").endswith("/cari/") \
+                and (attrs.get("action") or "").startswith("/") and attrs.get("class") == "search-form":
+            return True  # the theme's search form (/cari/), a same-origin GET
+        if (tag == "input" and attrs.get("name") == "q" and attrs.get("class") == "search-input") or (
+                tag == "button" and attrs.get("class") == "btn btn-brand search-button"):
+            return True  # its box and button
         if tag in ("html", "head", "body", "svg"):  # the theme's own icons are inline SVG
             self.in_head = self.in_head or tag == "head"
             return True

@@ -21,6 +21,7 @@ from opdgen.fsguard import Repo
 from opdgen.outputs.files import OutputFile, PageReuse, state_file
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
+from opdgen.outputs.search import search_files
 from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
 from opdgen.render.context import Urls
@@ -99,6 +100,7 @@ def render_all(options: BuildOptions) -> BuildResult:
         if options.with_portal:
             files += render_portal(region, env, theme, reuse)
             files += published_report(options.root, region, theme)  # report.publish: true
+        files += search_files(files, region, reuse, options.with_portal)  # Pagefind, per web root
         files += serving_outputs(files, region, options.root)  # headers, security.txt, manifests
         files.append(state_file(files))  # page keys for the next build
         check_unique(files)

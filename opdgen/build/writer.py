@@ -1,8 +1,9 @@
 """The only module that touches output/: builds the new tree beside it and swaps it in at once.
 
-DESIGN: a failed build leaves output/ untouched. The new tree is written to a sibling folder
-(`output.opdgen-new`), files whose bytes did not change are hard-linked from the old tree (so their
-mtime stays and rsync skips them), and the two folders are exchanged with renameat2(RENAME_EXCHANGE)
+DESIGN: a failed build leaves output/ untouched. The new tree is made in a sibling folder
+(`output.opdgen-new`, the spare: the output before last, brought up to date by touching only what
+differs), files whose bytes did not change are hard links to the current output's (so their mtime
+stays and rsync skips them), and the two folders are exchanged with renameat2(RENAME_EXCHANGE)
 where the kernel has it: there is no moment without a complete output/.
 """
 
@@ -12,6 +13,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -57,40 +59,102 @@ def check_unique(files: Iterable[OutputFile]) -> None:
 
 
 def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[str] = ()) -> WriteStats:
-    """Write the complete new output and swap it in; `keep` names top-level folders to carry over.
+    """Bring the spare tree up to the new output and swap it in; `keep` names top-level folders
+    to carry over unchanged (`build --site X` carries the other sites over).
 
-    `keep` serves `build --site X`: the other sites' folders are carried over unchanged.
+    The spare (`output.opdgen-new`) is the output before last, kept by the previous swap. Only what
+    differs is touched: a file that equals the current output's is a hard link to it (same inode,
+    same mtime), a new or changed file is written afresh (never into a linked inode), a file that is
+    no longer wanted is removed. Whatever state a killed build left the spare in, this converges,
+    and the current output is never touched until the swap.
     """
     files = list(files)
     check_unique(files)
     output_dir = output_dir.absolute()
     staging = output_dir.with_name(output_dir.name + ".opdgen-new")
     recover(output_dir)
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    written = unchanged = 0
+    wanted: dict[str, OutputFile | None] = {}  # None: carry over the current output's file
     for name in sorted(set(keep)):
-        old = output_dir / name
-        if old.is_dir():
-            _link_tree(old, staging / name)
-    made: set[Path] = set()
-    for f in sorted(files, key=lambda f: f.path):
-        target = staging / f.path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        old = output_dir / f.path
+        for rel in _files_below(output_dir, name):
+            wanted[rel] = None
+    for new in files:
+        wanted[str(new.path)] = new
+    existing = _spare_files(staging)
+    for rel in sorted(set(existing) - set(wanted), reverse=True):
+        _remove(staging / rel)
+        _prune_empty_parents(staging, staging / rel)
+    written = unchanged = 0
+    for rel in sorted(wanted):
+        f = wanted[rel]
+        target, current = staging / rel, output_dir / rel
         # reused: the page renderer found its inputs unchanged and checked the old file is there
-        if f.reused or _same_bytes(old, f.data):
-            os.link(old, target)
+        if f is None or f.reused or _same_bytes(current, f.data):
             unchanged += 1
+            current_ino = os.lstat(current).st_ino
+            if existing.get(rel) == current_ino:
+                continue  # the spare already links the current file
+            _clear(target, rel in existing)
+            os.link(current, target)
         else:
-            target.write_bytes(f.data)
             written += 1
+            _clear(target, rel in existing)
+            target.write_bytes(f.data)
     _fsync_dir(staging)
     _swap_in(staging, output_dir)
     return WriteStats(written, unchanged)
+
+
+def _files_below(root: Path, name: str) -> list[str]:
+    out = []
+    for folder, _dirs, names in os.walk(root / name):
+        rel = Path(folder).relative_to(root).as_posix()
+        out += [f"{rel}/{n}" for n in names]
+    return out
+
+
+def _spare_files(staging: Path) -> dict[str, int]:
+    """Every file of the spare tree with its inode; a spare that is not a real folder is replaced."""
+    if staging.is_symlink() or (staging.exists() and not staging.is_dir()):
+        staging.unlink()
+    staging.mkdir(parents=True, exist_ok=True)
+    found: dict[str, int] = {}
+    prefix = len(str(staging)) + 1
+    for folder, _dirs, names in os.walk(staging):
+        for name in names:
+            path = os.path.join(folder, name)
+            info = os.lstat(path)
+            found[path[prefix:]] = info.st_ino if stat.S_ISREG(info.st_mode) else -1
+    return found
+
+
+def _clear(target: Path, exists: bool) -> None:
+    """Make room for a new file at target (its folder exists afterwards)."""
+    if exists or target.is_symlink() or target.exists():
+        _remove(target)
+    parent = target.parent
+    if parent.is_dir() and not parent.is_symlink():
+        return
+    for up in [*reversed(parent.parents), parent]:  # a file may stand where a folder is wanted
+        if up.is_symlink() or (up.exists() and not up.is_dir()):
+            up.unlink()
+    parent.mkdir(parents=True, exist_ok=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _prune_empty_parents(staging: Path, path: Path) -> None:
+    for parent in path.parents:
+        if parent == staging or not parent.is_relative_to(staging):
+            return
+        try:
+            parent.rmdir()
+        except OSError:
+            return
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -99,14 +163,6 @@ def _same_bytes(path: Path, data: bytes) -> bool:
             and path.read_bytes() == data
     except OSError:
         return False
-
-
-def _link_tree(src: Path, dst: Path) -> None:
-    for folder, _dirs, names in os.walk(src):
-        rel = Path(folder).relative_to(src)
-        (dst / rel).mkdir(parents=True, exist_ok=True)
-        for name in names:
-            os.link(Path(folder) / name, dst / rel / name)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -118,8 +174,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _swap_in(staging: Path, output_dir: Path) -> None:
+    """Exchange the two trees; the previous output stays behind as the next build's spare."""
     if output_dir.exists() and _exchange(staging, output_dir):
-        shutil.rmtree(staging)  # now holds the previous output
         return
     old = output_dir.with_name(output_dir.name + ".opdgen-old")
     if old.exists():
@@ -128,11 +184,13 @@ def _swap_in(staging: Path, output_dir: Path) -> None:
         os.rename(output_dir, old)
     os.rename(staging, output_dir)
     if old.exists():
-        shutil.rmtree(old)
+        os.rename(old, staging)
 
 
 def recover(output_dir: Path) -> None:
-    """After a crash between the two renames of the fallback swap, put the old output back."""
+    """After a crash between the renames of the fallback swap, put the old output back."""
     old = output_dir.with_name(output_dir.name + ".opdgen-old")
     if old.exists() and not output_dir.exists():
         os.rename(old, output_dir)
+    elif old.exists():
+        shutil.rmtree(old)

@@ -201,4 +201,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "media.name_conflict": ("The files \"{value}\" and \"{other}\" would both be published as {published}.", "Rename one of them (upper and lower case, spaces and punctuation do not make names differ on the site)."),
     # sosmed
     "cli.sosmed.none": ("No posts of {site} since {since}.", "Use --since with an earlier date, e.g. --since 2026-01-01."),
+    # serve (issue 7): the live preview's problem page and --host
+    "serve.error.title": ("The preview cannot be built: {errors} problems", ""),
+    "serve.error.intro": ("Fix the files named below and save; this page turns back into the site by itself once the problems are solved.", ""),
+    "serve.error.fix": ("How to fix it:", ""),
+    "serve.error.warning": ("warning", ""),
+    "cli.serve.host_warning": ("Warning: the preview listens on {host}, not 127.0.0.1; others on the network can open your drafts.", "Stop it with Ctrl-C and run it without --host unless another device needs it."),
+    # deploy (issue 10): releases, atomic switch, rollback, verify after switching
+    "cli.deploy.no_sites": ("No build output in {output}.", "Run opdgen build first, or name the output folder with --output."),
+    "cli.deploy.no_build": ("{site}: the build output {path} does not exist.", "Run opdgen build (or opdgen build --site {site}) before deploying."),
+    "cli.deploy.failed": ("{site}: deploying to {target} failed ({detail}).", "The live site was not changed. Check the address, the SSH key and the folder permissions on the server, then run it again."),
+    "cli.deploy.verify_failed": ("{site}: release {release} is live at {target}, but the copy DIFFERS from the build.", "See the list above. Run opdgen deploy again, or switch back to the previous release with opdgen deploy --rollback."),
+    "cli.deploy.no_current": ("{site}: no release is live at {target} yet.", "There is nothing to roll back; run opdgen deploy without --rollback."),
+    "cli.deploy.no_older": ("{site}: there is no older release at {target}.", "Old releases may have been removed; raise deploy.keep in opdgen.yaml, or fix the content and deploy again."),
+    "cli.deploy.unchanged": ("{site}: release {release} is already live at {target} and matches the build ({files} files).", ""),
+    "cli.deploy.rolled_back": ("{site}: {target} switched back from release {previous} to {release}; {files} files verified.", "Fix the problem in git (git revert); the next deploy from the default branch publishes it again."),
+    "cli.deploy.done": ("{site}: release {release} is live at {target}; {files} files verified ({removed} old releases removed, {keep} kept).", ""),
+    "cli.deploy.which_sites": ("Name --site SLUG (may repeat) or --all, not both.", "Example: opdgen deploy --site dinkes --to deploy@server:/srv/www/dinkes"),
+    "config.deploy.range": ("\"{key}\" must be {minimum} or more, not {value}.", "Write a whole number without quotes, e.g. keep: 5."),
+    # search (outputs/search.py: Pagefind)
+    "search.index_failed": ("The search index could not be built: {detail}.", "Reinstall opdgen with its dependencies (pip install opdgen brings pagefind[bin]), then build again; if it still fails, report this message to the opdgen maintainers."),
 }

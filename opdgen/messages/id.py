@@ -201,4 +201,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "media.name_conflict": ("Berkas \"{value}\" dan \"{other}\" sama-sama akan terbit sebagai {published}.", "Ganti nama salah satu berkas (huruf besar-kecil, spasi dan tanda baca tidak membedakan nama di situs)."),
     # sosmed
     "cli.sosmed.none": ("Tidak ada tulisan {site} sejak {since}.", "Pakai --since dengan tanggal lebih awal, mis. --since 2026-01-01."),
+    # serve (issue 7): the live preview's problem page and --host
+    "serve.error.title": ("Pratinjau belum dapat dibangun: {errors} masalah", ""),
+    "serve.error.intro": ("Perbaiki berkas yang disebut di bawah lalu simpan; halaman ini kembali sendiri ke tampilan situs begitu masalahnya selesai.", ""),
+    "serve.error.fix": ("Cara memperbaiki:", ""),
+    "serve.error.warning": ("peringatan", ""),
+    "cli.serve.host_warning": ("Peringatan: pratinjau mendengarkan di {host}, bukan 127.0.0.1; orang lain di jaringan dapat membuka draf Anda.", "Hentikan dengan Ctrl-C dan jalankan tanpa --host bila tidak perlu dibuka dari perangkat lain."),
+    # deploy (issue 10): releases, atomic switch, rollback, verify after switching
+    "cli.deploy.no_sites": ("Tidak ada hasil build di {output}.", "Jalankan opdgen build dulu, atau sebut folder hasil dengan --output."),
+    "cli.deploy.no_build": ("{site}: hasil build {path} tidak ada.", "Jalankan opdgen build (atau opdgen build --site {site}) sebelum deploy."),
+    "cli.deploy.failed": ("{site}: deploy ke {target} gagal ({detail}).", "Situs yang tayang tidak diubah. Periksa alamat, kunci SSH dan izin folder di server, lalu jalankan lagi."),
+    "cli.deploy.verify_failed": ("{site}: rilis {release} sudah tayang di {target}, tetapi salinannya BERBEDA dari build.", "Lihat daftar di atas. Jalankan opdgen deploy lagi, atau kembalikan rilis sebelumnya dengan opdgen deploy --rollback."),
+    "cli.deploy.no_current": ("{site}: belum ada rilis yang tayang di {target}.", "Tidak ada yang bisa dikembalikan; jalankan opdgen deploy tanpa --rollback."),
+    "cli.deploy.no_older": ("{site}: tidak ada rilis yang lebih lama di {target}.", "Rilis lama mungkin sudah dihapus; naikkan deploy.keep di opdgen.yaml, atau perbaiki konten lalu deploy lagi."),
+    "cli.deploy.unchanged": ("{site}: rilis {release} sudah tayang di {target} dan cocok dengan build ({files} berkas).", ""),
+    "cli.deploy.rolled_back": ("{site}: {target} dikembalikan dari rilis {previous} ke {release}; {files} berkas diperiksa cocok.", "Perbaiki masalahnya di git (git revert); deploy berikutnya dari cabang utama akan menayangkannya lagi."),
+    "cli.deploy.done": ("{site}: rilis {release} tayang di {target}; {files} berkas diperiksa cocok ({removed} rilis lama dihapus, {keep} disimpan).", ""),
+    "cli.deploy.which_sites": ("Sebut --site SLUG (boleh berulang) atau --all, tidak keduanya.", "Contoh: opdgen deploy --site dinkes --to deploy@server:/srv/www/dinkes"),
+    "config.deploy.range": ("Isian \"{key}\" harus {minimum} atau lebih, bukan {value}.", "Tulis bilangan bulat tanpa tanda kutip, mis. keep: 5."),
+    # search (outputs/search.py: Pagefind)
+    "search.index_failed": ("Indeks pencarian tidak dapat dibuat: {detail}.", "Pasang ulang opdgen beserta dependensinya (pip install opdgen menyertakan pagefind[bin]), lalu jalankan build lagi; bila tetap gagal, laporkan pesan ini ke pengelola opdgen."),
 }

@@ -110,6 +110,10 @@ def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:
     if isinstance(value, dict):
         return "{" + ",".join(f"{k!r}:{_digest_of(v, memo)}" for k, v in sorted(value.items())) + "}"
     if not isinstance(value, (PostView, SiteView)):
+        fields = getattr(value, "__dataclass_fields__", None)
+        if fields is not None:  # small views (page, menu, crumbs, pagination): field by field
+            inner = ",".join(_digest_of(getattr(value, name), memo) for name in fields)
+            return f"{type(value).__name__}({inner})"
         return repr(value)
     known = memo.get(id(value))
     if known is None or known[0] is not value:

@@ -51,7 +51,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
         env=env, theme=theme, root=root, urls=urls, site=portal_view, reuse=reuse,
         region=c.region_view(region.config),
         url_map={"home": urls.path(""), "berita": urls.path("berita/"),
-                 "directory": urls.path("opd/"), "feed": urls.path("feed.xml")},
+                 "directory": urls.path("opd/"), "feed": urls.path("feed.xml"), "search": urls.path("cari/")},
         menu=lambda path: c.menu_items(menu_entries, path, urls),
     )
     news: list[c.PostView] = []
@@ -95,6 +95,10 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     files.append(r.render(
         "404.html", "404.html", title=label("not_found_title"), description=config.description,
         kind="404", noindex=True, deps=[config_dep],
+    ))
+    files.append(r.render(  # outputs.search builds the index (every agency's posts) this page reads
+        "search.html", "cari/", title=label("search_title_portal"), description=config.description,
+        kind="search", crumbs=[home, c.Crumb(label("search"), urls.path("cari/"))], deps=[config_dep],
     ))
     files.append(OutputFile(
         PurePosixPath(root) / "feed.xml",

@@ -77,7 +77,7 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
         reuse=reuse,
         url_map={"home": urls.path(""), "berita": urls.path("berita/"),
                  "pengumuman": urls.path("pengumuman/"), "tags": urls.path("tag/"),
-                 "feed": urls.path("feed.xml")},
+                 "feed": urls.path("feed.xml"), "search": urls.path("cari/")},
         menu=lambda path: c.menu_items(menu_entries, path, urls),
     )
     views = {p.source.path: c.post_view(p, sv, urls, lambda k: label(k.value)) for p in site.posts}
@@ -110,6 +110,10 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
     files.append(r.render(
         "404.html", "404.html", title=label("not_found_title"),
         description=config.description, kind="404", noindex=True, deps=[site_yaml],
+    ))
+    files.append(r.render(  # outputs.search builds the index this page reads
+        "search.html", "cari/", title=label("search_title"), description=config.description,
+        kind="search", crumbs=[home_crumb, c.Crumb(label("search"), urls.path("cari/"))], deps=[site_yaml],
     ))
     dated = sorted([*berita, *pengumuman], key=lambda v: (v.date, v.url), reverse=True)
     files.append(OutputFile(
@@ -156,10 +160,11 @@ def _posts(
 ) -> list[OutputFile]:
     """One page per post, with older/newer neighbours and related posts by shared tags."""
     out = []
+    by_tag = _by_tag(pool)
     for i, view in enumerate(posts):
         older = posts[i + 1] if i + 1 < len(posts) else None
         newer = posts[i - 1] if i > 0 else None
-        related = _related(view, pool)
+        related = _related(view, by_tag)
         out.append(r.render(
             "post.html", view.url.removeprefix(r.urls.base_path), title=view.title,
             description=view.summary or r.site.description, kind="post",
@@ -170,16 +175,25 @@ def _posts(
     return out
 
 
-def _related(view: c.PostView, pool: Sequence[c.PostView]) -> list[c.PostView]:
-    mine = {t.slug for t in view.tags}
-    if not mine:
-        return []
-    scored = [
-        (len(mine & {t.slug for t in other.tags}), other)
-        for other in pool if other.url != view.url
-    ]
-    scored = [(n, o) for n, o in scored if n]
-    scored.sort(key=lambda pair: (-pair[0], -(pair[1].date.timestamp() if pair[1].date else 0), pair[1].url))
+def _by_tag(pool: Sequence[c.PostView]) -> dict[str, list[c.PostView]]:
+    index: dict[str, list[c.PostView]] = defaultdict(list)
+    for other in pool:
+        for tag in {t.slug for t in other.tags}:
+            index[tag].append(other)
+    return index
+
+
+def _related(view: c.PostView, by_tag: dict[str, list[c.PostView]]) -> list[c.PostView]:
+    """Posts sharing most tags with this one, newest first among equals (through the tag index:
+    linear in the posts that share a tag, not in the whole site)."""
+    shared: dict[str, tuple[int, c.PostView]] = {}
+    for tag in {t.slug for t in view.tags}:
+        for other in by_tag.get(tag, ()):
+            if other.url != view.url:
+                count = shared.get(other.url, (0, other))[0]
+                shared[other.url] = (count + 1, other)
+    scored = sorted(shared.values(), key=lambda pair: (
+        -pair[0], -(pair[1].date.timestamp() if pair[1].date else 0), pair[1].url))
     return [o for _, o in scored[:RELATED]]
 
 

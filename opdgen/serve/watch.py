@@ -9,15 +9,19 @@ from pathlib import Path, PurePosixPath
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from opdgen.config import PORTAL_SLUG
+
 # Editors write swap and backup files next to the real one; they never change the site.
 _IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".kate-swp", ".part")
 WATCHED = ("content", "themes", "opdgen.yaml")
 
 
-def is_relevant(rel: PurePosixPath) -> bool:
-    """Does a change at this repository-relative path affect the build?"""
+def is_relevant(rel: PurePosixPath, sites: frozenset[str] = frozenset()) -> bool:
+    """Does a change at this repository-relative path affect the build (of these sites and the portal)?"""
     if not rel.parts or rel.parts[0] not in WATCHED:
         return False
+    if sites and rel.parts[0] == "content" and len(rel.parts) > 2:
+        return rel.parts[1] in sites | {PORTAL_SLUG} and is_relevant(rel)
     name = rel.name
     # vim probes a folder with a file named 4913 before saving
     return not (name.startswith((".#", "#")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913")
@@ -47,8 +51,9 @@ class Debouncer:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, root: Path, debouncer: Debouncer) -> None:
+    def __init__(self, root: Path, debouncer: Debouncer, sites: frozenset[str]) -> None:
         self.root = root
+        self.sites = sites
         self.debouncer = debouncer
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -62,16 +67,32 @@ class _Handler(FileSystemEventHandler):
                 rel = PurePosixPath(path.relative_to(self.root).as_posix())
             except ValueError:
                 continue
-            if is_relevant(rel):
+            if is_relevant(rel, self.sites):
                 self.debouncer.trigger()
                 return
 
 
-def watch(root: Path, on_change: Callable[[], None], delay: float = 0.15) -> Callable[[], None]:
-    """Watch the repository; returns a function that stops watching."""
+def watched_folders(root: Path, sites: frozenset[str]) -> list[tuple[Path, bool]]:
+    """(folder, recursive) pairs: the root itself only for opdgen.yaml (never .git, .venv or output/),
+    themes/ and content/ (with `sites`: content/ itself and the named sites' folders)."""
+    folders = [(root, False)]
+    if (root / "themes").is_dir():
+        folders.append((root / "themes", True))
+    if not sites:
+        return [*folders, (root / "content", True)] if (root / "content").is_dir() else folders
+    named = [(root / "content" / s, True) for s in sorted(sites) if (root / "content" / s).is_dir()]
+    return [*folders, (root / "content", False), *named] if (root / "content").is_dir() else folders
+
+
+def watch(root: Path, on_change: Callable[[], None], delay: float = 0.15,
+          sites: frozenset[str] = frozenset()) -> Callable[[], None]:
+    """Watch the repository (with `sites`: only their content, the portal's and the shared files);
+    returns a function that stops watching."""
     debouncer = Debouncer(delay, on_change)
     observer = Observer()
-    observer.schedule(_Handler(root.resolve(), debouncer), str(root.resolve()), recursive=True)
+    handler = _Handler(root.resolve(), debouncer, sites)
+    for folder, recursive in watched_folders(root.resolve(), sites):
+        observer.schedule(handler, str(folder), recursive=recursive)
     observer.start()
 
     def stop() -> None:

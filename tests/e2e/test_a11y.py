@@ -21,6 +21,9 @@ PAGES = {
     "portal": "https://sukamajukab.go.id/",
     "portal-berita": "https://sukamajukab.go.id/berita/",
     "portal-directory": "https://sukamajukab.go.id/opd/",
+    "report": "https://sukamajukab.go.id/laporan/",  # the activity report, published (report.publish)
+    "search": "https://dinkes.sukamajukab.go.id/cari/?q=demam",  # with results shown
+    "portal-search": "https://sukamajukab.go.id/cari/?q=demam",
 }
 
 

@@ -137,3 +137,14 @@ def test_slugs_and_tags_become_safe_paths(make_repo: Callable[..., Path], run_cl
     assert (out / "tag/kesehatan-ibu-anak/index.html").is_file()
     assert (out / "tag/script/index.html").is_file()
     assert not list((repo / "output").rglob("*..*"))
+
+
+def test_content_folder_linked_outside_the_repository_is_refused(
+    make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    repo = make_repo({B + "ok.md": POST})
+    outside_content = tmp_path / "luar-content"
+    (repo / "content").rename(outside_content)
+    os.symlink(outside_content, repo / "content")
+    found = problems_of(repo)
+    assert ("content/dinkes", None, "fs.outside_root") in found, found

@@ -100,7 +100,7 @@ def img_tags(html: str) -> list[str]:
 def test_the_article_uses_pictures_with_sizes_and_only_the_first_image_eager(media_repo: Path) -> None:
     out = media_repo / "output/dinkes"
     html = (out / "berita/posyandu/index.html").read_text()
-    article = html.split('<article class="article">', 1)[1]
+    article = html.split('<article class="article"', 1)[1]  # its attributes follow (search marks)
     tags = img_tags(article)
     assert len(tags) == 4  # hero, body, two gallery photos
     assert f'alt="{ALT}"' in tags[0] and "fetchpriority" in tags[0] and "loading" not in tags[0]

@@ -176,8 +176,8 @@ def test_no_listings_and_only_reading_methods(nginx: Served) -> None:
 
 PAGES = {
     "dinkes": ["/", "/berita/", "/berita/psn-serentak-cegah-dbd/", "/pengumuman/", "/tag/", "/tag/dbd/",
-               "/profil/", "/kontak/", "/404.html"],
-    "portal": ["/", "/berita/", "/opd/"],
+               "/profil/", "/kontak/", "/404.html", "/cari/?q=demam"],
+    "portal": ["/", "/berita/", "/opd/", "/cari/?q=demam"],  # search: Pagefind's wasm under the real CSP
 }
 WATCH_CSP = """
 window.__csp = [];

@@ -19,7 +19,7 @@ def test_writes_and_replaces_whole_tree(tmp_path: Path) -> None:
     assert (out / "a/index.html").read_bytes() == b"2"
     assert not (out / "a/old.html").exists()  # stale files go
     assert stats.written == 1 and stats.unchanged == 0
-    assert not list(tmp_path.glob("output.opdgen-*"))
+    assert [p.name for p in tmp_path.glob("output.opdgen-*")] == ["output.opdgen-new"]  # the spare
 
 
 def test_unchanged_files_keep_their_inode_and_mtime(tmp_path: Path) -> None:
@@ -52,3 +52,28 @@ def test_recover_after_interrupted_fallback_swap(tmp_path: Path) -> None:
     (old / "a/index.html").write_bytes(b"prev")
     recover(tmp_path / "output")
     assert (tmp_path / "output/a/index.html").read_bytes() == b"prev"
+
+
+def test_the_spare_converges_whatever_state_it_is_in(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    spare = tmp_path / "output.opdgen-new"
+    write_output([f("a/index.html", b"1"), f("a/x/index.html", b"x"), f("b.txt", b"b")], out)
+    write_output([f("a/index.html", b"2"), f("a/x/index.html", b"x"), f("b.txt", b"b")], out)
+    # a killed build may leave anything in the spare: junk, a changed shared file, a folder for a file
+    (spare / "junk").mkdir()
+    (spare / "junk/z.php").write_bytes(b"<?php")
+    (spare / "b.txt").unlink()
+    (spare / "b.txt").mkdir()
+    write_output([f("a/index.html", b"3"), f("a/x/index.html", b"x"), f("b.txt", b"b")], out)
+    assert tree(out) == {"a/index.html": b"3", "a/x/index.html": b"x", "b.txt": b"b"}
+    # writing a changed file never alters the inode the current output shares with the spare
+    before = (out / "a/x/index.html").read_bytes()
+    write_output([f("a/index.html", b"3"), f("a/x/index.html", b"y"), f("b.txt", b"b")], out)
+    assert (spare / "a/x/index.html").read_bytes() == before
+    assert tree(out) == {"a/index.html": b"3", "a/x/index.html": b"y", "b.txt": b"b"}
+    write_output([f("b.txt", b"b")], out)
+    assert tree(out) == {"b.txt": b"b"} and not (out / "a").exists()
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

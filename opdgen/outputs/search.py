@@ -1,0 +1,176 @@
+"""The static search index (Pagefind) of each agency site and of the portal; no writing to output/.
+
+The pages to index are the rendered ones (bytes in memory, or, for a page the build reused, the same
+bytes in the previous output). Pagefind's bundled binary indexes them in a private temporary folder
+and writes its bundle there; read back into memory, it becomes OutputFile values under
+<root>/pagefind/. The bundle is deterministic, and an index whose pages all kept their keys is
+reused like an unchanged page.
+Only pages whose template marks `data-pagefind-body` (posts and halaman) are indexed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path, PurePosixPath
+
+from opdgen.config import PORTAL_SLUG
+from opdgen.content.model import Region
+from opdgen.outputs.files import OutputFile, PageReuse
+from opdgen.problems import Problem, ProblemError
+
+BUNDLE = "pagefind"
+MARK = b"data-pagefind-body"
+# Pagefind's own UIs inject inline styles (refused by our CSP) and the playground is for developers.
+_UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.",
+           "playground/")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRoot:
+    """One index to build: the web root it is published in and the pages it covers."""
+
+    root: str  # "dinkes" or "portal"
+    pages: tuple[OutputFile, ...]  # under their own site folders (the portal's: every agency's)
+    strip: str  # the folder prefix removed to place a page in the index's folder ("" keeps it)
+
+
+def search_files(files: Sequence[OutputFile], region: Region, reuse: PageReuse | None,
+                 with_portal: bool = True) -> list[OutputFile]:
+    """The Pagefind bundle of every agency site among `files`, and the portal's over all agencies."""
+    slugs = {s.slug for s in region.sites}
+    pages: dict[str, list[OutputFile]] = {slug: [] for slug in slugs}
+    for f in files:
+        if f.is_page and f.path.parts[0] in slugs and f.path.name != "404.html":
+            pages[f.path.parts[0]].append(f)
+    built = {slug for slug, found in pages.items() if found}
+    roots = [SearchRoot(slug, tuple(pages[slug]), slug) for slug in sorted(built)]
+    if with_portal:
+        others = _previous_pages(reuse, slugs - built)  # `build --site X`: the others stay as they were
+        everything = [f for slug in sorted(built) for f in pages[slug]] + others
+        roots.append(SearchRoot(PORTAL_SLUG, tuple(everything), ""))
+    language = region.config.language
+    out: list[OutputFile] = []
+    todo: list[tuple[SearchRoot, str]] = []
+    for sr in roots:
+        key = index_key(sr, language)
+        kept = _reused_bundle(sr.root, key, reuse)
+        if kept is not None:
+            out += kept
+        else:
+            todo.append((sr, key))
+    if todo:
+        out += asyncio.run(_build_all(todo, language, reuse))
+    return out
+
+
+def index_key(sr: SearchRoot, language: str) -> str:
+    """Everything the bundle is made from: Pagefind's version, the language, every page's key."""
+    parts = [_pagefind_version(), language, sr.root, sr.strip]
+    parts += sorted(f"{f.path}\0{f.key or f.sha256()}" for f in sr.pages)
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _pagefind_version() -> str:
+    try:
+        return version("pagefind-bin")
+    except PackageNotFoundError:  # a pagefind binary on PATH
+        return "external"
+
+
+def _previous_pages(reuse: PageReuse | None, slugs: Iterable[str]) -> list[OutputFile]:
+    """Pages of sites not built this time, as the previous build left them in the output."""
+    wanted = set(slugs)
+    if reuse is None or not wanted:
+        return []
+    out = []
+    for path, (key, digest) in sorted(reuse.previous.items()):
+        p = PurePosixPath(path)
+        if p.parts[0] in wanted and p.suffix == ".html" and p.name != "404.html" \
+                and reuse.lookup(p, key) is not None:
+            out.append(OutputFile(p, b"", is_page=True, key=key, digest=digest, reused=True))
+    return out
+
+
+def _reused_bundle(root: str, key: str, reuse: PageReuse | None) -> list[OutputFile] | None:
+    """The previous build's bundle for this root when it was made from the same pages."""
+    if reuse is None:
+        return None
+    prefix = f"{root}/{BUNDLE}/"
+    previous = {p: v for p, v in reuse.previous.items() if p.startswith(prefix)}
+    if not previous:
+        return None
+    out = []
+    for path in sorted(previous):
+        digest = reuse.lookup(PurePosixPath(path), key)
+        if digest is None:
+            return None
+        out.append(OutputFile(PurePosixPath(path), b"", frozenset({"search"}), key=key, digest=digest,
+                              reused=True))
+    return out
+
+
+def _page_bytes(f: OutputFile, reuse: PageReuse | None) -> bytes:
+    if not f.reused:
+        return f.data
+    if reuse is None or reuse.output_dir is None:
+        raise ProblemError([Problem(PurePosixPath(str(f.path)), None, "search.index_failed",
+                                    {"detail": "reused page without a previous output"})])
+    return (reuse.output_dir / f.path).read_bytes()
+
+
+async def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str,
+                     reuse: PageReuse | None) -> list[OutputFile]:
+    from pagefind.index import IndexConfig
+    from pagefind.service import PagefindService
+
+    out: list[OutputFile] = []
+    try:
+        async with PagefindService() as service:
+            for sr, key in todo:
+                index = await service.create_index(IndexConfig(force_language=language))
+                with tempfile.TemporaryDirectory(prefix="opdgen-search-") as tmp:
+                    pages, bundle = Path(tmp) / "pages", Path(tmp) / "bundle"
+                    if _lay_out(sr, pages, reuse):
+                        await index.add_directory(str(pages))
+                    # not get_files(): a large index overflows the service's 2 MiB pipe buffer and hangs
+                    await index.write_files(str(bundle))
+                    out += _bundle_files(sr.root, key, bundle)
+                await index.delete_index()
+    except ProblemError:
+        raise
+    except Exception as exc:  # the binary missing or failing: a problem with a fix, not a crash
+        raise ProblemError([Problem(PurePosixPath("opdgen.yaml"), None, "search.index_failed",
+                                    {"detail": f"{type(exc).__name__}: {exc}"})]) from None
+    return out
+
+
+def _lay_out(sr: SearchRoot, tmp: Path, reuse: PageReuse | None) -> int:
+    """Write the marked pages of one index into tmp (relative to the root being indexed)."""
+    count = 0
+    for f in sorted(sr.pages, key=lambda f: f.path):
+        data = _page_bytes(f, reuse)
+        if MARK not in data:
+            continue
+        rel = f.path.relative_to(sr.strip) if sr.strip else f.path
+        target = tmp / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        count += 1
+    return count
+
+
+def _bundle_files(root: str, key: str, bundle: Path) -> list[OutputFile]:
+    """The files Pagefind wrote, read back into memory (the writer publishes them)."""
+    out = []
+    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        rel = path.relative_to(bundle).as_posix()
+        if any(rel.startswith(u) for u in _UNUSED):
+            continue
+        out.append(OutputFile(PurePosixPath(root) / BUNDLE / rel, path.read_bytes(), frozenset({"search"}),
+                              key=key))
+    return out
