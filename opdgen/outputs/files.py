@@ -207,7 +207,8 @@ class PageRenderer:
     def _key(self, template: str, context: Mapping[str, Any]) -> str:
         """Everything that decides the page's bytes: theme, template, and every variable."""
         values = {k: v for k, v in context.items() if k not in ("asset", "integrity")}
-        parts = [self.theme.hash, template, _digest_of(values, self.memo)]
+        lang = str(self.env.globals.get("lang", ""))  # labels and date names follow it
+        parts = [self.theme.hash, lang, template, _digest_of(values, self.memo)]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 

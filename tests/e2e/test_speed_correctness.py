@@ -113,6 +113,7 @@ def test_incremental_builds_equal_clean_builds_across_edits(make_repo: Callable[
             '{% extends "default/404.html" %}{% block content %}<p>Hilang.</p>{% endblock %}')),
         ("label", lambda: (repo / "themes/uji/labels.yaml").write_text('read_also: {id: "Lihat juga", en: "See also"}\n')),
         ("other-site", lambda: edit("content/disdik/berita/2026-11-02-sekolah.md", "sekolah", "sekolah dasar")),
+        ("language", lambda: edit("opdgen.yaml", "security:", "language: en\nsecurity:")),
     ]
     assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
     for number, (name, change) in enumerate(steps):
