@@ -87,7 +87,7 @@ def test_keyboard_reaches_skip_link_then_menu(browser_page: tuple[Any, list[str]
     assert page.evaluate("document.activeElement.id") == "konten"
 
 
-def test_text_at_200_percent_loses_nothing(browser_page: tuple[Any, list[str]]) -> None:
+def test_text_at_200_percent_loses_nothing(browser_page: tuple[Any, list[str]]) -> None:  # noqa: F811
     """WCAG 1.4.4 (text at 200% on a desktop window) and 1.4.10 (reflow at 320 CSS pixels):
     no page needs sideways scrolling and no element sticks out of the window."""
     page, _ = browser_page
