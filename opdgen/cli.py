@@ -22,7 +22,7 @@ from opdgen.content.frontmatter import DateError, parse_date, slugify
 from opdgen.content.loader import CONTENT_DIR
 from opdgen.content.model import Kind
 from opdgen.messages import format_problem, pick_language, text
-from opdgen.problems import Problem
+from opdgen.problems import Problem, Severity
 from opdgen.scaffold import init_repository, new_post_path, new_post_text
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -62,9 +62,11 @@ def common(func: Callable[..., int]) -> Callable[..., Any]:
     return run
 
 
-def report(problems: Iterable[Problem], lang: str) -> None:
+def report(problems: Iterable[Problem], lang: str, *, notices: bool = False) -> None:
+    """Print problems; notices (compliance advice) only where asked: `check`, not every build."""
     for problem in problems:
-        click.echo(format_problem(problem, lang), err=True)
+        if notices or problem.severity is not Severity.NOTICE:
+            click.echo(format_problem(problem, lang), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,9 +116,11 @@ def check(root: Path, lang: str | None, sites: tuple[str, ...], strict: bool) ->
     lang = pick_language(lang)
     result = render_all(BuildOptions(root=root, now=build_now(), sites=frozenset(sites),
                                      with_portal=not sites, strict=strict))
-    report(result.problems, lang)
+    report(result.problems, lang, notices=True)
     if result.problems.warnings:
         click.echo(text("cli.check.warnings", lang, warnings=len(result.problems.warnings)), err=True)
+    if result.problems.notices:
+        click.echo(text("cli.check.notices", lang, notices=len(result.problems.notices)), err=True)
     if not result.ok:
         click.echo(text("cli.check.failed", lang, errors=len(result.problems.errors)), err=True)
         return 1

@@ -11,7 +11,8 @@ from pathlib import PurePosixPath
 
 class Severity(enum.Enum):
     ERROR = "error"
-    WARNING = "warning"
+    WARNING = "warning"  # reported; --strict makes it an error (suspected spam)
+    NOTICE = "notice"  # advice on what the law asks an agency to publish: `check` reports it, never fails
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,11 @@ class Problems:
         """Record a warning: reported, but the build goes on (until --strict, later)."""
         self._record(path, line, code, Severity.WARNING, params)
 
+    def notice(self, path: PurePosixPath | str, line: int | None, code: str, **params: object) -> None:
+        """Record a notice: shown by `opdgen check`, never fails a run (not even with --strict), so a
+        stale PPID register or a missing standing page never stops the news from being published."""
+        self._record(path, line, code, Severity.NOTICE, params)
+
     def _record(
         self, path: PurePosixPath | str, line: int | None, code: str, severity: Severity,
         params: dict[str, object],
@@ -53,8 +59,9 @@ class Problems:
         self._items.extend(problems)
 
     def promote_warnings(self) -> None:
-        """--strict: every warning becomes an error (CI fails on suspected spam)."""
-        self._items = [dataclasses.replace(p, severity=Severity.ERROR) for p in self._items]
+        """--strict: every warning becomes an error (CI fails on suspected spam); notices stay."""
+        self._items = [dataclasses.replace(p, severity=Severity.ERROR) if p.severity is Severity.WARNING
+                       else p for p in self._items]
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(sorted(self._items, key=Problem.sort_key))
@@ -69,6 +76,10 @@ class Problems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self if p.severity is Severity.WARNING]
+
+    @property
+    def notices(self) -> list[Problem]:
+        return [p for p in self if p.severity is Severity.NOTICE]
 
     @property
     def has_errors(self) -> bool:

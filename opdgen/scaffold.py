@@ -8,6 +8,7 @@ from pathlib import Path
 from opdgen.content.frontmatter import slugify
 from opdgen.content.model import Kind
 from opdgen.deploy.workflows import GITEA, GITHUB_JOBS, GITHUB_TRIGGERS, GITLAB
+from opdgen.public import SPECS
 
 SAMPLE_SITE = "contoh"
 
@@ -162,13 +163,18 @@ GUIDE = {
 def new_post_path(site_dir: Path, kind: Kind, title: str, now: datetime) -> Path:
     """Where `opdgen new` puts the file: berita/2026-11-28-judul.md, halaman/judul.md."""
     slug = slugify(title)
-    name = f"{slug}.md" if kind is Kind.HALAMAN else f"{now:%Y-%m-%d}-{slug}.md"
+    dated = SPECS[kind.value].dated_filename if kind.is_public_service else kind is not Kind.HALAMAN
+    name = f"{now:%Y-%m-%d}-{slug}.md" if dated else f"{slug}.md"
     return site_dir / kind.value / name
 
 
 def new_post_text(kind: Kind, title: str, now: datetime) -> str:
     """Front matter filled in, then a short guide for the admin."""
     quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kind.is_public_service:
+        spec = SPECS[kind.value]
+        front = spec.new_front.format(title=quoted, date=f"{now:%Y-%m-%d %H:%M}", year=now.year)
+        return f"---\n{front}---\n{spec.new_body}"
     if kind is Kind.HALAMAN:
         front = f"title: {quoted}\nsummary: \"\"\norder: 50\n"
     else:

@@ -143,3 +143,12 @@ def _close(line: int, is_map: bool, children: list[object]) -> YNode:
             raise YamlError("yaml.complex_key", key.line)
         entries.append((key, value))
     return YMap(tuple(entries), line)
+
+
+def value_line(node: object, key: str) -> int | None:
+    """Line (in the parsed text) of a top-level key's value in a mapping node; None if absent."""
+    if isinstance(node, YMap):
+        for k, value in node.entries:
+            if isinstance(k, YScalar) and k.text == key:
+                return value.line
+    return None

@@ -40,7 +40,8 @@ from opdgen.media.collect import MediaCollector
 from opdgen.media.model import MediaImage
 from opdgen.media.refs import FILE_SUFFIXES
 from opdgen.problems import Problems
-from opdgen.yamlload import YamlError, YMap, YNode, YScalar, parse_yaml
+from opdgen.public import SPECS, Details, DetailsInput
+from opdgen.yamlload import YamlError, YMap, YNode, parse_yaml, value_line
 
 CONTENT_DIR = "content"
 CACHE_DIR = ".opdgen-cache"  # git-ignored; CI may restore it between runs
@@ -50,8 +51,8 @@ RESERVED_PAGE_SLUGS = frozenset(
     {"berita", "pengumuman", "tag", "assets", "media", "page", "cari", "agenda", "dokumen",
      "skm", "feed", "sitemap", "robots", "404", "index", "opd"}
 )
-# Folders of content/<site>/ that later stages own; the core leaves them alone.
-OTHER_FOLDERS = frozenset({"agenda", "dokumen", "layanan", "skm", "media"})
+# Folders of content/<site>/ that hold no Markdown of a kind: images and documents (opdgen.media).
+OTHER_FOLDERS = frozenset({"media"})
 
 # Never published and harmless: git keeps empty folders with it.
 HARMLESS_DOTFILES = frozenset({".gitkeep"})
@@ -158,6 +159,7 @@ class _Parsed:
     date: datetime | None
     updated: datetime | None
     content_hash: str
+    details: Details | None = None  # public-service kinds (opdgen.public)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +257,7 @@ class _SiteLoader:
     def _key_line(self, path: Path, key: str) -> int | None:
         """Line of a key's value in a YAML file (read again only to report a problem)."""
         try:
-            return _value_line(parse_yaml(self.repo.read_text(path)), key)
+            return value_line(parse_yaml(self.repo.read_text(path)), key)
         except (Refused, YamlError):
             return None
 
@@ -322,10 +324,13 @@ class _SiteLoader:
             return None
         before = len(self.problems.errors)
         where = s.Where(rel, self.problems, line_offset=1)
-        fields = HALAMAN_SCHEMA if kind is Kind.HALAMAN else POST_SCHEMA
-        v = s.check_map(node, fields, where, whole_line=1)
+        v = s.check_map(node, _schema(kind), where, whole_line=1)
         date = self._date(v, "date", node, where)
         updated = self._date(v, "updated", node, where)
+        details = None
+        if kind.is_public_service and len(self.problems.errors) == before:
+            details = SPECS[kind.value].build(
+                DetailsInput(v, node, where, self.config.timezone, self.options.now))
         slug = slug_from_filename(path.stem)
         if not slug:
             self.problems.add(rel, None, "content.slug.empty")
@@ -338,7 +343,7 @@ class _SiteLoader:
             return None
         return _Parsed(rel=rel, path=path, site=site, kind=kind, slug=slug, values=v, node=node,
                        body=parts.body, body_line=parts.body_line, date=date, updated=updated,
-                       content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
+                       content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(), details=details)
 
     def _make_post(self, p: _Parsed, body_html: str) -> Post:
         v, date = p.values, p.date
@@ -360,9 +365,10 @@ class _SiteLoader:
             image_alt=v.get("image_alt") or "",
             order=v.get("order", 100),
             is_draft=v["draft"],
-            is_scheduled=date is not None and date > self.options.now,
+            is_scheduled=date is not None and date > self.options.now and _schedulable(p.kind),
             content_hash=p.content_hash,
             media=media,
+            details=p.details,
         )
 
     def _date(self, v: dict[str, Any], key: str, node: object, where: s.Where) -> datetime | None:
@@ -372,7 +378,7 @@ class _SiteLoader:
         try:
             return parse_date(raw, self.config.timezone)
         except DateError as exc:
-            line = _value_line(node, key)
+            line = value_line(node, key)
             self.problems.add(where.path, line + 1 if line else None, exc.code, value=raw, key=key)
             return None
 
@@ -383,14 +389,6 @@ class _SiteLoader:
             if other is not post:
                 self.problems.add(post.source.path, None, "content.slug.duplicate",
                                   slug=post.slug, other=str(other.source.path))
-
-
-def _value_line(node: object, key: str) -> int | None:
-    if isinstance(node, YMap):
-        for k, value in node.entries:
-            if isinstance(k, YScalar) and k.text == key:
-                return value.line
-    return None
 
 
 def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
@@ -405,7 +403,19 @@ def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _schema(kind: Kind) -> tuple[s.Field, ...]:
+    if kind.is_public_service:
+        return SPECS[kind.value].schema
+    return HALAMAN_SCHEMA if kind is Kind.HALAMAN else POST_SCHEMA
+
+
+def _schedulable(kind: Kind) -> bool:
+    """Dated after "now" means held back: news and, where its spec says so, a public-service kind."""
+    return kind.is_news or (kind.is_public_service and SPECS[kind.value].schedulable)
+
+
 def _post_order(post: Post) -> tuple[str, float, str]:
-    """Kind, newest first, then slug: a stable order independent of the file system."""
+    """Kind, then news newest first and other kinds by `order`, then slug: a stable order
+    independent of the file system (renderers of public-service kinds sort as they need)."""
     stamp = post.date.timestamp() if post.date else 0.0
-    return (post.kind.value, -stamp if post.kind.is_dated else float(post.order), post.slug)
+    return (post.kind.value, -stamp if post.kind.is_news else float(post.order), post.slug)

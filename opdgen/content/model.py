@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from opdgen.config import RegionConfig, SiteConfig
 from opdgen.markup.bodies import BodyStats
 from opdgen.media.model import NO_MEDIA, NO_WORK, Document, MediaImage, MediaStats, PostMedia
+from opdgen.public import Details
 
 
 class Kind(enum.Enum):
@@ -18,10 +19,21 @@ class Kind(enum.Enum):
     BERITA = "berita"
     PENGUMUMAN = "pengumuman"
     HALAMAN = "halaman"
+    # public service (issue 8; opdgen.public declares each one's schema and details)
+    AGENDA = "agenda"
+    DOKUMEN = "dokumen"
+    LAYANAN = "layanan"
+    SKM = "skm"
 
     @property
-    def is_dated(self) -> bool:
-        return self is not Kind.HALAMAN
+    def is_news(self) -> bool:
+        """Dated publications: listings, tags, feeds, the portal's latest news, previews."""
+        return self in (Kind.BERITA, Kind.PENGUMUMAN)
+
+    @property
+    def is_public_service(self) -> bool:
+        """A kind opdgen.public.SPECS declares (agenda, dokumen, layanan, skm)."""
+        return self not in (Kind.BERITA, Kind.PENGUMUMAN, Kind.HALAMAN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,7 @@ class Post:
     is_scheduled: bool  # dated after the build's "now"
     content_hash: str  # sha256 of the source bytes, for caches and incremental builds
     media: PostMedia = NO_MEDIA  # images and files it shows or links to, processed (opdgen.media)
+    details: Details | None = None  # public-service kinds: their typed fields (opdgen.public)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

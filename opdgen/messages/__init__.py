@@ -45,4 +45,6 @@ def format_problem(problem: Problem, lang: str) -> str:
     marker = ""
     if problem.severity is Severity.WARNING:
         marker = ("peringatan: " if lang == "id" else "warning: ")
+    elif problem.severity is Severity.NOTICE:
+        marker = ("saran: " if lang == "id" else "advice: ")
     return f"{where}: {marker}{text(problem.code, lang, **problem.params)}"

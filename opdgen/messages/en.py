@@ -82,6 +82,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.build.failed": ("Failed: {errors} problems found. Nothing was written; the previous output is intact.", ""),
     "cli.check.ok": ("All good: {sites} sites, {posts} posts checked, no problems.", ""),
     "cli.check.warnings": ("{warnings} warnings.", ""),
+    "cli.check.notices": ("{notices} notices about information the law asks you to publish (they do not fail the check).", ""),
     "cli.check.failed": ("{errors} problems found.", "Fix each line above and run again: opdgen check"),
     "cli.new.created": ("New file created: {path}", "Open it, write the text, then preview with: opdgen serve --site {site}"),
     "cli.new.exists": ("The file {path} already exists.", "Use another title or edit the existing file."),
@@ -221,4 +222,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config.deploy.range": ("\"{key}\" must be {minimum} or more, not {value}.", "Write a whole number without quotes, e.g. keep: 5."),
     # search (outputs/search.py: Pagefind)
     "search.index_failed": ("The search index could not be built: {detail}.", "Reinstall opdgen with its dependencies (pip install opdgen brings pagefind[bin]), then build again; if it still fails, report this message to the opdgen maintainers."),
+    # public service (issue 8), one block per section: add codes inside your own block
+    # -- agenda (opdgen.public.agenda, opdgen.outputs.agenda)
+    # -- end agenda
+    # -- dokumen / PPID (opdgen.public.dokumen, opdgen.outputs.ppid)
+    # -- end dokumen
+    # -- layanan and SKM (opdgen.public.layanan, .skm, opdgen.outputs.services)
+    # -- end layanan
+    # -- standing pages (opdgen.public.standing)
+    # -- end standing
 }

@@ -82,6 +82,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.build.failed": ("Gagal: {errors} masalah ditemukan. Tidak ada yang ditulis; hasil sebelumnya tetap utuh.", ""),
     "cli.check.ok": ("Semua baik: {sites} situs, {posts} tulisan diperiksa, tidak ada masalah.", ""),
     "cli.check.warnings": ("{warnings} peringatan.", ""),
+    "cli.check.notices": ("{notices} saran tentang informasi yang wajib diumumkan (tidak menggagalkan pemeriksaan).", ""),
     "cli.check.failed": ("{errors} masalah ditemukan.", "Perbaiki setiap baris di atas lalu jalankan lagi: opdgen check"),
     "cli.new.created": ("Berkas baru dibuat: {path}", "Buka berkas itu, tulis isinya, lalu pratinjau dengan: opdgen serve --site {site}"),
     "cli.new.exists": ("Berkas {path} sudah ada.", "Pakai judul lain atau sunting berkas yang ada."),
@@ -221,4 +222,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config.deploy.range": ("Isian \"{key}\" harus {minimum} atau lebih, bukan {value}.", "Tulis bilangan bulat tanpa tanda kutip, mis. keep: 5."),
     # search (outputs/search.py: Pagefind)
     "search.index_failed": ("Indeks pencarian tidak dapat dibuat: {detail}.", "Pasang ulang opdgen beserta dependensinya (pip install opdgen menyertakan pagefind[bin]), lalu jalankan build lagi; bila tetap gagal, laporkan pesan ini ke pengelola opdgen."),
+    # public service (issue 8), one block per section: add codes inside your own block
+    # -- agenda (opdgen.public.agenda, opdgen.outputs.agenda)
+    # -- end agenda
+    # -- dokumen / PPID (opdgen.public.dokumen, opdgen.outputs.ppid)
+    # -- end dokumen
+    # -- layanan and SKM (opdgen.public.layanan, .skm, opdgen.outputs.services)
+    # -- end layanan
+    # -- standing pages (opdgen.public.standing)
+    # -- end standing
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from opdgen.content.model import Kind, Region, Site
+from opdgen.content.model import Region, Site
 from opdgen.media.html import for_cards
 from opdgen.media.model import Document, MediaImage
 from opdgen.outputs.files import OutputFile
@@ -30,7 +30,7 @@ def portal_card_files(root: str, region: Region) -> list[OutputFile]:
     """The portal's own copies of the card sizes of the photo of every post it has a view of (its CSP,
     like the sites', allows images from itself only; one origin is also faster on a phone)."""
     images = [for_cards(p.media.hero.image) for s in region.sites for p in s.posts
-              if p.kind is not Kind.HALAMAN and p.media.hero is not None]
+              if p.kind.is_news and p.media.hero is not None]
     return _files(root, images, [])
 
 

@@ -16,6 +16,7 @@ from opdgen.content.model import Kind, Region
 from opdgen.outputs.feeds import FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import portal_card_files
+from opdgen.outputs.public import PortalSection, portal_menu, portal_sections
 from opdgen.outputs.site import brand_file, theme_files
 from opdgen.render import context as c
 from opdgen.render.themes import Theme
@@ -46,7 +47,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     portal_view = c.site_view(config, urls, brand_rel, None)
     portal_view = dataclasses.replace(portal_view, is_portal=True)
     menu_entries = [(label("home"), "/"), (label("berita"), "/berita/"),
-                    (label("directory"), "/opd/")]
+                    *portal_menu(region, label), (label("directory"), "/opd/")]
     r = PageRenderer(
         env=env, theme=theme, root=root, urls=urls, site=portal_view, reuse=reuse,
         region=c.region_view(region.config),
@@ -61,7 +62,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
         brand_rel_site = brand_file(site.slug, site.config.colour, "")[1]
         sv = c.site_view(site.config, site_urls, brand_rel_site, None)
         views = [c.post_view(p, sv, site_urls, lambda k: label(k.value), shown_at=urls)
-                 for p in site.posts if p.kind is not Kind.HALAMAN]
+                 for p in site.posts if p.kind.is_news]
         berita = [v for v in views if v.kind == Kind.BERITA.value]
         news += berita
         dates = [v.updated or v.date for v in views if v.date is not None]
@@ -106,7 +107,10 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
                       region.config.name, region.config.language), news),
         sources | {v.source for v in news[:20]},
     ))
-    pages_urls = [urls.abs(""), urls.abs("opd/"), *(urls.abs(rel) for _, rel, _ in pages)]
+    files += portal_sections(PortalSection(r=r, region=region, home=home, sources=sources, label=label))
+    rels = (f.path.relative_to(root).parent.as_posix()
+            for f in files if f.is_page and f.path.name != "404.html")
+    pages_urls = [urls.abs("" if rel == "." else f"{rel}/") for rel in rels]
     files.append(OutputFile(PurePosixPath(root) / "sitemap.xml",
                             sitemap([SitemapEntry(u) for u in pages_urls]), sources))
     files.append(OutputFile(PurePosixPath(root) / "robots.txt", robots(urls.abs("sitemap.xml")),

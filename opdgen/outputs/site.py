@@ -17,6 +17,7 @@ from opdgen.content.model import Kind, Region, Site
 from opdgen.outputs.feeds import FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import media_files
+from opdgen.outputs.public import SiteSection, claimed_pages, home_blocks, section_menu, site_sections
 from opdgen.render import context as c
 from opdgen.render.themes import Theme, fingerprinted
 
@@ -41,7 +42,7 @@ def brand_file(root: str, colour: str, dep: str) -> tuple[OutputFile, str]:
 
 
 def default_menu(site: Site, label: Callable[[str], str]) -> list[tuple[str, str]]:
-    """Beranda, Profil, Berita, Pengumuman, Layanan, Kontak: those the site has."""
+    """Beranda, Profil, Berita, Pengumuman, the public-service sections, Kontak: those the site has."""
     pages = {p.slug: p for p in site.of_kind(Kind.HALAMAN)}
     entries = [(label("home"), "/")]
     if "profil" in pages:
@@ -50,9 +51,9 @@ def default_menu(site: Site, label: Callable[[str], str]) -> list[tuple[str, str
     entries.append((label("berita"), "/berita/"))
     if site.of_kind(Kind.PENGUMUMAN):
         entries.append((label("pengumuman"), "/pengumuman/"))
-    for slug, key in (("layanan", "services"), ("kontak", "contact")):
-        if slug in pages:
-            entries.append((label(key), f"/{slug}/"))
+    entries += section_menu(site, label)  # agenda, layanan, informasi publik (opdgen.outputs.public)
+    if "kontak" in pages:
+        entries.append((label("contact"), "/kontak/"))
     return entries
 
 
@@ -89,17 +90,21 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
     home_crumb = c.Crumb(label("home"), urls.path(""))
     profile = next((v for v in halaman if v.url == urls.path("profil/")), None)
     latest_b, latest_p = berita[:HOME_BERITA], pengumuman[:HOME_PENGUMUMAN]
+    sections = SiteSection(r=r, site=site, region=region, views={k: of(k) for k in Kind}, home=home_crumb,
+                           site_yaml=site_yaml, label=label)
+    blocks = home_blocks(sections)  # agenda, services, PPID on the home page
     files.append(r.render(
         "home.html", "", title=config.name, description=config.description, kind="home",
-        deps=_deps(site_yaml, latest_b, latest_p, [profile] if profile else []),
-        latest_berita=latest_b, latest_pengumuman=latest_p, profile=profile,
+        deps=_deps(site_yaml, latest_b, latest_p, [profile] if profile else []) | blocks.deps,
+        latest_berita=latest_b, latest_pengumuman=latest_p, profile=profile, **blocks.values,
     ))
     for kind, posts in ((Kind.BERITA, berita), (Kind.PENGUMUMAN, pengumuman)):
         section = c.Crumb(label(kind.value), urls.path(f"{kind.value}/"))
         files += _listing(r, region, posts, f"{kind.value}/", label(kind.value), None,
                           [home_crumb, section], site_yaml, label)
         files += _posts(r, posts, [home_crumb, section], site_yaml, [*berita, *pengumuman])
-    for view in halaman:
+    claimed = {sections.r.urls.path(f"{slug}/") for slug in claimed_pages()}
+    for view in (v for v in halaman if v.url not in claimed):  # a section renders those itself
         files.append(r.render(
             "halaman.html", view.url.removeprefix(urls.base_path), title=view.title,
             description=view.summary or config.description, kind="halaman",
@@ -115,6 +120,7 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
         "search.html", "cari/", title=label("search_title"), description=config.description,
         kind="search", crumbs=[home_crumb, c.Crumb(label("search"), urls.path("cari/"))], deps=[site_yaml],
     ))
+    files += site_sections(sections)  # agenda, PPID register, services, SKM (opdgen.outputs.public)
     dated = sorted([*berita, *pengumuman], key=lambda v: (v.date, v.url), reverse=True)
     files.append(OutputFile(
         PurePosixPath(root) / "feed.xml",

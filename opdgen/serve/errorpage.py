@@ -38,7 +38,8 @@ pre { margin: .5rem 0; padding: .5rem .75rem; background: #f4f4f4; overflow-x: a
 
 def error_page(problems: Iterable[Problem], root: Path, lang: str) -> bytes:
     """The whole page, as bytes, for the given problems (errors first, then warnings)."""
-    items = sorted(problems, key=lambda p: (p.severity is not Severity.ERROR, p.sort_key()))
+    items = sorted((p for p in problems if p.severity is not Severity.NOTICE),  # notices: `check`'s
+                   key=lambda p: (p.severity is not Severity.ERROR, p.sort_key()))
     errors = sum(1 for p in items if p.severity is Severity.ERROR)
     repo = Repo(root)
     title = escape(text("serve.error.title", lang, errors=errors))

@@ -24,6 +24,13 @@ PAGES = {
     "report": "https://sukamajukab.go.id/laporan/",  # the activity report, published (report.publish)
     "search": "https://dinkes.sukamajukab.go.id/cari/?q=demam",  # with results shown
     "portal-search": "https://sukamajukab.go.id/cari/?q=demam",
+    # issue 8 sections: add page types inside your own block
+    # -- agenda
+    # -- end agenda
+    # -- dokumen / PPID
+    # -- end dokumen
+    # -- layanan and SKM
+    # -- end layanan
 }
 
 

@@ -93,7 +93,7 @@ def test_period_is_twelve_calendar_months() -> None:
 
 
 def test_counted_kinds_are_the_dated_ones_the_loader_knows() -> None:
-    assert counted_kinds() == ("berita", "pengumuman")
+    assert counted_kinds() == ("berita", "pengumuman", "agenda", "dokumen")
 
 
 def test_figures_of_one_agency() -> None:
@@ -115,7 +115,7 @@ def test_figures_of_one_agency() -> None:
     report = compute_report(region(Site(config=site_config("dinkes"), posts=posts)), history, TODAY)
     (a,) = report.agencies
     assert a.per_month == (1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)
-    assert a.by_kind == (("berita", 1), ("pengumuman", 1)) and a.in_period == 2
+    assert a.by_kind == (("berita", 1), ("pengumuman", 1), ("agenda", 0), ("dokumen", 0)) and a.in_period == 2
     assert a.last_published == date(2026, 10, 30) and a.days_since == 29 and a.recent == 1
     assert a.status is Status.KURANG_AKTIF
     assert a.contributors == 2 and a.last_change == date(2026, 10, 31)
