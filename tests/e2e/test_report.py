@@ -56,7 +56,7 @@ def without_git(expected: dict[str, object]) -> dict[str, object]:
 def test_json_has_every_figure(git_repo: Path, run_cli: Callable[..., Result]) -> None:
     data = json.loads(report(run_cli, "--root", git_repo, "--format", "json").stdout)
     assert data["report_date"] == "2026-11-28" and data["since"] == "2025-12-01"
-    assert data["months"] == list(MONTHS) and data["kinds"] == ["berita", "pengumuman"]
+    assert data["months"] == list(MONTHS) and data["kinds"] == ["berita", "pengumuman", "agenda", "dokumen"]
     assert data["thresholds"] == {"active_days": 30, "inactive_days": 90, "min_posts_per_month": 2}
     assert data["git_history"] is True and data["shallow_history"] is False
     assert [a["slug"] for a in data["agencies"]] == list(RANKING)
