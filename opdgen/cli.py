@@ -17,13 +17,15 @@ from zoneinfo import ZoneInfo
 import click
 
 from opdgen import __version__
+from opdgen.build import progress
 from opdgen.build.pipeline import BuildOptions, BuildResult, build, render_all
+from opdgen.config import PORTAL_SLUG
 from opdgen.content.frontmatter import DateError, parse_date, slugify
 from opdgen.content.loader import CONTENT_DIR
 from opdgen.content.model import Kind
 from opdgen.messages import format_problem, pick_language, text
 from opdgen.problems import Problem, Severity
-from opdgen.scaffold import init_repository, new_post_path, new_post_text
+from opdgen.scaffold import configured_standing, init_repository, new_post_path, new_post_text, standing_lines
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -89,8 +91,14 @@ def build_cmd(root: Path, lang: str | None, sites: tuple[str, ...], output: Path
               drafts: bool, quiet: bool, strict: bool, jobs: int) -> int:
     """Bangun semua situs (atau yang disebut) dan portal ke output/."""
     lang = pick_language(lang)
-    result = build(BuildOptions(root=root, now=build_now(), output=output, jobs=jobs,
-                                sites=frozenset(sites), include_drafts=drafts, strict=strict))
+    if not quiet and progress.on_terminal(sys.stderr):
+        progress.TRACKER.enable(sys.stderr, lambda code: text(code, lang))
+    try:
+        result = build(BuildOptions(root=root, now=build_now(), output=output, jobs=jobs,
+                                    sites=frozenset(sites), include_drafts=drafts, strict=strict))
+    finally:
+        progress.TRACKER.clear()
+    progress.TRACKER.report_timings(sys.stderr)
     return _finish_build(result, lang, quiet)
 
 
@@ -101,8 +109,9 @@ def _finish_build(result: BuildResult, lang: str, quiet: bool) -> int:
         return 1
     if not quiet:
         seconds = f"{result.seconds:.2f}"
-        click.echo(text("cli.build.done", lang, sites=result.site_count, pages=result.pages,
-                        files=len(result.files),
+        click.echo(text("cli.build.up_to_date" if result.up_to_date else "cli.build.done", lang,
+                        sites=result.site_count, pages=result.pages, written=result.pages_written,
+                        unchanged=result.pages - result.pages_written, files=result.file_count,
                         seconds=seconds.replace(".", ",") if lang == "id" else seconds))
     return 0
 
@@ -115,7 +124,7 @@ def check(root: Path, lang: str | None, sites: tuple[str, ...], strict: bool) ->
     """Periksa semua konten tanpa menulis apa pun; keluar 1 bila ada masalah."""
     lang = pick_language(lang)
     result = render_all(BuildOptions(root=root, now=build_now(), sites=frozenset(sites),
-                                     with_portal=not sites, strict=strict))
+                                     with_portal=not sites or PORTAL_SLUG in sites, strict=strict))
     report(result.problems, lang, notices=True)
     if result.problems.warnings:
         click.echo(text("cli.check.warnings", lang, warnings=len(result.problems.warnings)), err=True)
@@ -146,17 +155,21 @@ def init(directory: Path, lang: str | None) -> None:
 
 @main.command()
 @click.argument("kind", type=click.Choice([k.value for k in Kind]))
-@click.argument("title")
+@click.argument("title", required=False)
 @click.option("--site", required=True, help="Nama folder situs di content/.")
 @common
-def new(root: Path, lang: str | None, kind: str, title: str, site: str) -> int:
-    """Buat berkas tulisan baru dengan kolom pengaturan terisi; cetak lokasinya."""
+def new(root: Path, lang: str | None, kind: str, title: str | None, site: str) -> int:
+    """Buat berkas tulisan baru dengan kolom pengaturan terisi; cetak lokasinya.
+
+    `opdgen new halaman --site SLUG` tanpa judul: daftar halaman wajib yang belum ada."""
     lang = pick_language(lang)
     site_dir = root / CONTENT_DIR / site
     if not (site_dir / "site.yaml").is_file():
         names = ", ".join(sorted(p.parent.name for p in (root / CONTENT_DIR).glob("*/site.yaml")))
         click.echo(text("cli.new.no_site", lang, site=site, sites=names or "-"), err=True)
         return 1
+    if title is None:  # issue 8: `new halaman --site S` lists the standing pages still to write
+        return _standing_pages(root, site_dir, kind, lang)
     if not slugify(title):
         click.echo(text("cli.new.bad_title", lang, title=title), err=True)
         return 1
@@ -166,9 +179,23 @@ def new(root: Path, lang: str | None, kind: str, title: str, site: str) -> int:
         click.echo(text("cli.new.exists", lang, path=path), err=True)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new_post_text(Kind(kind), title, now), encoding="utf-8")
+    standing = configured_standing(root)[0] if kind == Kind.HALAMAN.value else None
+    path.write_text(new_post_text(Kind(kind), title, now, site, standing or ()), encoding="utf-8")
     click.echo(path.as_posix())
     click.echo(text("cli.new.created", lang, path=path.as_posix(), site=site), err=True)
+    return 0
+
+
+def _standing_pages(root: Path, site_dir: Path, kind: str, lang: str) -> int:
+    """`opdgen new halaman --site S`: each missing standing page and the command that writes it."""
+    if kind != Kind.HALAMAN.value:
+        raise click.UsageError(text("cli.new.title_required", lang, kind=kind, site=site_dir.name))
+    standing, problems = configured_standing(root)
+    report(problems, lang)
+    if standing is None:
+        return 1
+    for line in standing_lines(root, site_dir, standing, lang):
+        click.echo(line)
     return 0
 
 

@@ -22,6 +22,9 @@ PORTAL_SLUG = "portal"  # DESIGN: reserved, the slug of the portal's web root
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SOCIAL_NETWORKS = ("facebook", "instagram", "x", "youtube", "tiktok")
 DEFAULT_COLOUR = "#1f5f8b"
+# `standing_pages:` default: the halaman every agency must have (opdgen.public.standing; issue 8).
+STANDING_PAGES = ("profil", "visi-misi", "struktur-organisasi", "tugas-fungsi", "layanan",
+                  "standar-pelayanan", "maklumat-pelayanan", "ppid", "kontak")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,19 @@ class ReportConfig:
     inactive_days: int = 90  # tidak aktif: nothing published for this many days
     min_posts_per_month: int = 4  # aktif: at least this many posts per 30 days
     publish: bool = False  # true: the report page is part of the portal (laporan/)
+
+
+# `ppid:` defaults: the yearly documents expected for the previous year, and the month by whose end
+# they are due (opdgen.public.freshness; issue 8).
+PPID_YEARLY_TYPES = ("laporan-keuangan", "lkjip", "renja", "dpa", "laporan-ppid")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PpidConfig:
+    """`ppid:` in opdgen.yaml: what `opdgen check` expects of each agency's PPID register."""
+
+    yearly_types: tuple[str, ...] = PPID_YEARLY_TYPES  # document types made every year
+    yearly_due_month: int = 4  # last year's ones must be registered by the end of this month
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +75,8 @@ class RegionConfig:
     link_domains: tuple[str, ...] | None = None  # security.link_domains; None: spam.DEFAULT_LINK_DOMAINS
     report: ReportConfig = ReportConfig()  # `report:`; absent: the defaults
     deploy_keep: int = 5  # deploy.keep: releases kept on a deploy target (opdgen deploy)
+    ppid: PpidConfig = PpidConfig()  # `ppid:`; absent: the defaults
+    standing_pages: tuple[str, ...] = STANDING_PAGES  # `standing_pages:`; () switches the check off
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +110,34 @@ def _at_least(minimum: int, code: str = "config.report.range") -> s.Checker:
     return check
 
 
+def _document_types(node: YNode, where: s.Where) -> Any:
+    """ppid.yearly_types: document types of the register's vocabulary (opdgen.public.dokumen)."""
+    from opdgen.public.dokumen import TYPES  # lazily: the kinds of opdgen.public may import config
+
+    value = s.text_list(len(TYPES), 40)(node, where)
+    if value is s.INVALID:
+        return value
+    for item in value:
+        if item not in TYPES:
+            return where.fail(node, "config.ppid.type", value=item, options=", ".join(TYPES))
+    return tuple(dict.fromkeys(value))
+
+
+def _standing_pages(node: YNode, where: s.Where) -> Any:
+    """standing_pages: halaman slugs, checked by opdgen.public.standing (lazily: it imports the loader)."""
+    from opdgen.public.standing import standing_pages_list
+
+    return standing_pages_list(node, where)
+
+
+def _month(node: YNode, where: s.Where) -> Any:
+    """ppid.yearly_due_month: 1 to 12."""
+    value = s.integer(node, where)
+    if value is not s.INVALID and not 1 <= value <= 12:
+        return where.fail(node, "config.ppid.month", value=value)
+    return value
+
+
 REGION_SCHEMA = (
     s.Field("region", s.mapping((
         s.Field("name", s.text(120), required=True, example="name: Pemerintah Kabupaten Sukamaju"),
@@ -122,6 +168,11 @@ REGION_SCHEMA = (
     s.Field("deploy", s.mapping((
         s.Field("keep", _at_least(1, "config.deploy.range"), default=5),
     ))),
+    s.Field("ppid", s.mapping((
+        s.Field("yearly_types", _document_types, default=PPID_YEARLY_TYPES),
+        s.Field("yearly_due_month", _month, default=4),
+    ))),
+    s.Field("standing_pages", _standing_pages, default=STANDING_PAGES),
 )
 
 SITE_SCHEMA = (
@@ -196,6 +247,8 @@ def load_region_config(repo: Repo, problems: Problems) -> RegionConfig | None:
         per_page=max(1, v["per_page"]),
         report=ReportConfig(**(v["report"] or {})),
         deploy_keep=(v["deploy"] or {}).get("keep", 5),
+        ppid=PpidConfig(**(v["ppid"] or {})),
+        standing_pages=v["standing_pages"],
     )
 
 

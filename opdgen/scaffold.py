@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 
+from opdgen.config import STANDING_PAGES, load_region_config
 from opdgen.content.frontmatter import slugify
 from opdgen.content.model import Kind
 from opdgen.deploy.workflows import GITEA, GITHUB_JOBS, GITHUB_TRIGGERS, GITLAB
+from opdgen.fsguard import Repo
+from opdgen.messages import text
+from opdgen.problems import Problems
 from opdgen.public import SPECS
+from opdgen.public.standing import (
+    SECTION_PAGES,
+    Gap,
+    drafts_of,
+    entries_on_disk,
+    find_gap,
+    page_text,
+    page_title,
+    published_of,
+)
 
 SAMPLE_SITE = "contoh"
 
@@ -30,6 +45,11 @@ security:
   video_hosts:
     - www.youtube-nocookie.com
     - www.youtube.com
+# Halaman tetap yang wajib ada di setiap situs (opdgen check memberi saran bila ada yang belum).
+# Bawaannya sembilan halaman di bawah ini; ubah daftarnya di sini, atau standing_pages: [] untuk
+# mematikan pemeriksaan.
+standing_pages: [profil, visi-misi, struktur-organisasi, tugas-fungsi, layanan, standar-pelayanan,
+                 maklumat-pelayanan, ppid, kontak]
 """
 
 SITE_YAML = """\
@@ -45,23 +65,6 @@ email: diskominfo@contohkab.go.id
 whatsapp: "6281200000000"
 social:
   instagram: https://www.instagram.com/diskominfocontoh
-"""
-
-PROFIL = """\
----
-title: Profil
-summary: Tentang Dinas Komunikasi dan Informatika Kabupaten Contoh.
-order: 1
----
-Tulis di sini sejarah singkat, tugas dan fungsi, serta alamat kantor dinas.
-"""
-
-KONTAK = """\
----
-title: Kontak
-order: 9
----
-Kantor kami di Jl. Merdeka No. 1, Contoh. Telepon (0263) 500100.
 """
 
 WELCOME = """\
@@ -132,8 +135,8 @@ def init_repository(target: Path, now: datetime) -> list[Path]:
     files = {
         "opdgen.yaml": OPDGEN_YAML,
         f"content/{SAMPLE_SITE}/site.yaml": SITE_YAML,
-        f"content/{SAMPLE_SITE}/halaman/profil.md": PROFIL,
-        f"content/{SAMPLE_SITE}/halaman/kontak.md": KONTAK,
+        **{f"content/{SAMPLE_SITE}/halaman/{slug}.md": page_text(slug, SAMPLE_SITE) or ""
+           for slug in STANDING_PAGES},  # every standing page, with guidance (issue 8)
         f"content/{SAMPLE_SITE}/berita/{now:%Y-%m-%d}-situs-baru-diluncurkan.md":
             WELCOME.format(date=f"{now:%Y-%m-%d %H:%M}"),
         ".gitignore": GITIGNORE,
@@ -142,12 +145,12 @@ def init_repository(target: Path, now: datetime) -> list[Path]:
         ".gitea/workflows/opdgen.yml": GITEA,
     }
     written = []
-    for rel, text in files.items():
+    for rel, content in files.items():
         path = target / rel
         if path.exists():
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(content, encoding="utf-8")
         written.append(path)
     return written
 
@@ -168,8 +171,17 @@ def new_post_path(site_dir: Path, kind: Kind, title: str, now: datetime) -> Path
     return site_dir / kind.value / name
 
 
-def new_post_text(kind: Kind, title: str, now: datetime) -> str:
-    """Front matter filled in, then a short guide for the admin."""
+def new_post_text(kind: Kind, title: str, now: datetime, site: str = "",
+                  standing: Collection[str] = ()) -> str:
+    """Front matter filled in, then a short guide for the admin. A standing page given by its slug
+    (`opdgen new halaman --site S visi-misi`) gets its proper title, and its guidance if it has one."""
+    is_slug = title == slugify(title)
+    if kind is Kind.HALAMAN:
+        guided = page_text(slugify(title), site, None if is_slug else title)
+        if guided is not None:
+            return guided
+        if is_slug and title in standing:  # a page of the region's own list: its title, no guidance
+            title = page_title(title)
     quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if kind.is_public_service:
         spec = SPECS[kind.value]
@@ -183,3 +195,41 @@ def new_post_text(kind: Kind, title: str, now: datetime) -> str:
             f"summary: \"\"\ndraft: false\n"
         )
     return f"---\n{front}---\n{GUIDE[kind]}"
+
+
+def standing_gap(root: Path, site_dir: Path, pages: tuple[str, ...]) -> Gap | None:
+    """`opdgen new halaman --site S`: the site's standing pages without a file, and those whose
+    file is a draft, read from the files themselves (nothing is loaded or rendered)."""
+    repo = Repo(root)
+    on_disk = entries_on_disk(repo, site_dir)
+    present = set(published_of(on_disk))
+    for slug, kind in SECTION_PAGES.items():  # /layanan/ lists the published entries of layanan/
+        if published_of(entries_on_disk(repo, site_dir, kind)):
+            present.add(slug)
+    return find_gap(site_dir.name, pages, present, drafts_of(on_disk))
+
+
+def standing_lines(root: Path, site_dir: Path, pages: tuple[str, ...], lang: str) -> list[str]:
+    """What `opdgen new halaman --site S` prints: each missing standing page and the command that
+    creates it with guidance, the drafts still to finish, then how to make any other page."""
+    site = site_dir.name
+    gap = standing_gap(root, site_dir, pages) if pages else None
+    if not pages:
+        lines = [text("cli.new.standing.off", lang)]
+    elif gap is None:
+        lines = [text("cli.new.standing.complete", lang, site=site, count=len(pages))]
+    else:
+        on_disk = entries_on_disk(Repo(root), site_dir)
+        lines = [text("cli.new.standing.header", lang, site=site)]
+        lines += [text("cli.new.standing.item", lang, site=site, slug=slug, title=page_title(slug))
+                  for slug in gap.to_create]
+        lines += [text("cli.new.standing.draft", lang, slug=slug, path=on_disk[slug][0])
+                  for slug in gap.drafts]
+    return [*lines, text("cli.new.standing.other", lang, site=site)]
+
+
+def configured_standing(root: Path) -> tuple[tuple[str, ...] | None, Problems]:
+    """opdgen.yaml's standing pages; None (and the problems) when opdgen.yaml cannot be used."""
+    problems = Problems()
+    config = load_region_config(Repo(root), problems)
+    return (config.standing_pages if config else None), problems

@@ -59,6 +59,8 @@ DEFAULT_LINK_DOMAINS = (
     "youtube.com", "youtu.be", "youtube-nocookie.com", "instagram.com", "facebook.com", "x.com",
     "twitter.com", "tiktok.com", "wa.me", "whatsapp.com", "vimeo.com", "wikipedia.org",
     "maps.google.com", "maps.app.goo.gl", "docs.google.com", "drive.google.com", "forms.gle",
+    # online meetings: agenda entries link them (`online:`)
+    "zoom.us", "meet.google.com", "teams.microsoft.com", "teams.live.com",
 )
 # Hosts the generated pages themselves name: the schema.org vocabulary of the JSON-LD and the
 # share links of the default theme. Allowed whatever a region lists in security.link_domains.

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from opdgen.build import progress
 from opdgen.build.serving import serving_outputs
+from opdgen.build.uptodate import Stamp, input_digest, judge, remove_stamp, stamp_path, write_stamp
 from opdgen.build.writer import OutputConflict, WriteStats, check_unique, write_output
 from opdgen.cachedb import CacheDB
+from opdgen.config import PORTAL_SLUG
 from opdgen.content.loader import CACHE_DIR, CONTENT_DIR, LoadOptions, load_region
 from opdgen.content.model import Region
 from opdgen.fsguard import Repo
@@ -24,6 +27,8 @@ from opdgen.outputs.portal import render_portal
 from opdgen.outputs.search import search_files
 from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
+from opdgen.public.freshness import check_register
+from opdgen.public.standing import check_standing
 from opdgen.render.context import Urls
 from opdgen.render.themes import load_theme, make_environment
 from opdgen.report.publish import published_report
@@ -43,6 +48,7 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0: every core
     cache_dir: Path | None = None  # default: <root>/.opdgen-cache
     reuse_pages: bool = False  # build: pages whose inputs did not change are linked, not rendered
+    verify_reuse: bool = True  # hash a page before reusing it (output/ may have been altered)
 
 
 @dataclass(slots=True)
@@ -52,6 +58,7 @@ class BuildResult:
     files: list[OutputFile] = field(default_factory=list)
     stats: WriteStats | None = None
     seconds: float = 0.0
+    up_to_date: Stamp | None = None  # output/ was already this build: nothing was read or written
 
     @property
     def ok(self) -> bool:
@@ -59,31 +66,46 @@ class BuildResult:
 
     @property
     def pages(self) -> int:
+        if self.up_to_date is not None:
+            return self.up_to_date.pages
         return sum(1 for f in self.files if f.is_page)
 
     @property
     def site_count(self) -> int:
+        if self.up_to_date is not None:
+            return self.up_to_date.sites
         return len({f.path.parts[0] for f in self.files if not f.path.parts[0].startswith(".")})
+
+    @property
+    def file_count(self) -> int:
+        return self.up_to_date.files if self.up_to_date is not None else len(self.files)
+
+    @property
+    def pages_written(self) -> int:
+        return self.stats.pages_written if self.stats is not None else 0
 
 
 def render_all(options: BuildOptions) -> BuildResult:
     """Load and render; nothing is written. Problems are collected in the result."""
     started = time.perf_counter()
     only = frozenset() if options.with_portal else options.sites
-    region, problems = load_region(
-        options.root,
-        LoadOptions(now=options.now, include_drafts=options.include_drafts, only_sites=only,
-                    jobs=options.jobs, cache_dir=options.cache_dir),
-    )
+    with progress.stage("progress.load"):
+        region, problems = load_region(
+            options.root,
+            LoadOptions(now=options.now, include_drafts=options.include_drafts, only_sites=only,
+                        jobs=options.jobs, cache_dir=options.cache_dir),
+        )
     if region is not None and options.preview_url:
         region = with_preview_urls(region, options.preview_url)
     result = BuildResult(problems=problems, region=region)
-    for wanted in sorted(options.sites - {s.slug for s in region.sites} if region else ()):
+    for wanted in sorted(options.sites - {s.slug for s in region.sites} - {PORTAL_SLUG} if region else ()):
         problems.add(CONTENT_DIR, None, "site.unknown", site=wanted)
     if region is not None:  # the spam tripwire: warnings (errors with --strict)
         cache = CacheDB((options.cache_dir or options.root / CACHE_DIR) / "cache.sqlite")
         scan_region(Repo(options.root), region, problems, options.sites, cache)
         cache.close()
+        check_register(region, problems, options.sites)  # PPID: broken file links, freshness notices
+        check_standing(Repo(options.root), region, problems, options.sites)  # notices: missing halaman
     if region is None or problems.has_errors:
         return _done(result, started)
     repo = Repo(options.root)
@@ -92,15 +114,22 @@ def render_all(options: BuildOptions) -> BuildResult:
         return _done(result, started)
     env = make_environment(repo, theme, region.config.language)
     files: list[OutputFile] = []
-    reuse = PageReuse.load(options.output or options.root / "output") if options.reuse_pages else None
+    reuse = (PageReuse.load(options.output or options.root / "output", verify=options.verify_reuse)
+             if options.reuse_pages else None)
     try:
-        for site in region.sites:
-            if not options.sites or site.slug in options.sites:
-                files += render_site(site, region, env, theme, reuse)
-        if options.with_portal:
-            files += render_portal(region, env, theme, reuse)
-            files += published_report(options.root, region, theme)  # report.publish: true
-        files += search_files(files, region, reuse, options.with_portal)  # Pagefind, per web root
+        with progress.stage("progress.render", len(region.sites) + options.with_portal):
+            for site in region.sites:
+                if not options.sites or site.slug in options.sites:
+                    files += render_site(site, region, env, theme, reuse)
+                progress.advance()
+            if options.with_portal:
+                files += render_portal(region, env, theme, reuse)
+                files += published_report(options.root, region, theme)  # report.publish: true
+                progress.advance()
+        with progress.stage("progress.search"):
+            label = env.globals["label"]
+            files += search_files(files, region, reuse, options.with_portal,  # Pagefind, per web root
+                                  lambda kind: str(label(kind.value)))  # type: ignore[operator]
         files += serving_outputs(files, region, options.root)  # headers, security.txt, manifests
         files.append(state_file(files))  # page keys for the next build
         check_unique(files)
@@ -128,18 +157,35 @@ def with_preview_urls(region: Region, preview_url: str) -> Region:
 
 
 def build(options: BuildOptions) -> BuildResult:
-    """Render everything, then write it to output/ in one swap; on any problem write nothing."""
+    """Render everything, then write it to output/ in one swap; on any problem write nothing.
+
+    A whole build whose inputs and output are as the last clean build left them does nothing
+    (opdgen.build.uptodate)."""
     started = time.perf_counter()
-    result = render_all(dataclasses.replace(options, reuse_pages=True))
+    output = options.output or options.root / "output"
+    stamp_file = stamp_path(options.cache_dir or options.root / CACHE_DIR, output)
+    whole = not options.sites and options.preview_url is None
+    inputs = input_digest(options) if whole else None  # before reading: an edit during the build counts
+    verdict = judge(options, output, stamp_file, inputs)
+    if verdict.fresh is not None:
+        return _done(BuildResult(problems=Problems(), up_to_date=verdict.fresh), started)
+    remove_stamp(stamp_file)
+    # output/ changed since the last clean build (or nobody knows): reuse a page only after checking its
+    # bytes; serve's output is its own private folder
+    verify = not verdict.intact and options.preview_url is None
+    result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify))
     if not result.ok:
         return _done(result, started)
-    output = options.output or options.root / "output"
     keep: Iterable[str] = ()
     if options.sites and result.region is not None:  # carry the other sites over unchanged
         others = [s.slug for s in result.region.sites if s.slug not in options.sites]
         keep = [*others, *(f"{SERVER_DIR}/{slug}" for slug in others)]  # and their nginx.conf, manifest
     try:
-        result.stats = write_output(result.files, output, keep=keep)
+        with progress.stage("progress.write", len(result.files)):
+            result.stats = write_output(result.files, output, keep=keep)
+        if inputs is not None and result.region is not None and not result.problems.warnings:
+            write_stamp(stamp_file, output, inputs, result.region, result.site_count, result.pages,
+                        len(result.files))
     except OSError as exc:
         result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
                             detail=f"{output} ({exc.strerror or exc})")

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from opdgen.build import progress
 from opdgen.outputs.files import OutputFile
 
 _AT_FDCWD = -100
@@ -34,6 +35,8 @@ class OutputConflict(Exception):
 class WriteStats:
     written: int
     unchanged: int
+    pages_written: int = 0
+    pages_unchanged: int = 0
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -83,8 +86,9 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[s
     for rel in sorted(set(existing) - set(wanted), reverse=True):
         _remove(staging / rel)
         _prune_empty_parents(staging, staging / rel)
-    written = unchanged = 0
+    written = unchanged = pages_written = 0
     for rel in sorted(wanted):
+        progress.advance()
         f = wanted[rel]
         target, current = staging / rel, output_dir / rel
         # reused: the page renderer found its inputs unchanged and checked the old file is there
@@ -97,11 +101,13 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[s
             os.link(current, target)
         else:
             written += 1
+            pages_written += f.is_page
             _clear(target, rel in existing)
             target.write_bytes(f.data)
     _fsync_dir(staging)
     _swap_in(staging, output_dir)
-    return WriteStats(written, unchanged)
+    pages = sum(1 for f in files if f.is_page)
+    return WriteStats(written, unchanged, pages_written, pages - pages_written)
 
 
 def _files_below(root: Path, name: str) -> list[str]:

@@ -137,7 +137,7 @@ def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Proble
     if not sites and not problems.has_errors:
         problems.add(CONTENT_DIR, None, "site.none")
     region = Region(config=config, sites=tuple(sites), now=options.now, media_stats=loader.media.stats,
-                    body_stats=loader.bodies.stats)
+                    body_stats=loader.bodies.stats, next_release=loader.next_release)
     if loader.cache is not None:
         loader.cache.close()
     return region, problems
@@ -180,6 +180,7 @@ class _SiteLoader:
         self.bodies = BodyRenderer(BodySettings(config.language, config.video_hosts), self.cache,
                                    options.jobs or default_jobs())
         self.media = MediaCollector(repo, config.language, problems)
+        self.next_release: datetime | None = None
 
     def begin(self, folder: Path) -> _Pending | None:
         """Read a site folder: its config and every post's front matter (bodies not rendered)."""
@@ -213,6 +214,10 @@ class _SiteLoader:
         posts = [self._make_post(p, html[p.rel]) for p in pending.posts]
         self._check_duplicates(posts)
         logo = self._logo(folder, site_config)
+        for post in posts:
+            if post.is_scheduled and post.date is not None and (
+                    self.next_release is None or post.date < self.next_release):
+                self.next_release = post.date
         if not self.options.include_drafts:  # DESIGN: drafts and scheduled posts stay out
             posts = [p for p in posts if not p.is_draft and not p.is_scheduled]
         return Site(config=site_config, posts=tuple(sorted(posts, key=_post_order)), logo=logo,

@@ -87,3 +87,4 @@ class Region:
     now: datetime  # the build's "now": decides which scheduled posts are out
     media_stats: MediaStats = NO_WORK  # images derived afresh vs. taken from the cache
     body_stats: BodyStats | None = None  # Markdown bodies rendered afresh vs. from the cache
+    next_release: datetime | None = None  # earliest scheduled post held back: the output changes then

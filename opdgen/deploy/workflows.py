@@ -187,7 +187,7 @@ GITHUB_JOBS = f"""\
     steps:
 {_SETUP}
 {_CACHE}
-      - run: opdgen build --site "$(ls content/*/site.yaml | head -1 | cut -d/ -f2)"
+      - run: opdgen build --site portal
       - name: Kunci SSH dari rahasia CI
 {_SECRETS_ENV}
         run: |
@@ -308,7 +308,7 @@ portal:
   rules:
     - if: $OPDGEN_SPLIT == "true" && $OPDGEN_JOB != "verify" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
   script:
-    - opdgen build --site "$(ls content/*/site.yaml | head -1 | cut -d/ -f2)"
+    - opdgen build --site portal
     - opdgen deploy --site portal --to "$DEPLOY_TARGET" {_RSH}
 
 verify:

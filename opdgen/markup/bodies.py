@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from opdgen import __version__
+from opdgen.build import progress
 from opdgen.cachedb import CacheDB
 from opdgen.markup.markdown import MarkdownRenderer
 from opdgen.markup.sanitize import Sanitizer
@@ -104,9 +105,13 @@ class BodyRenderer:
         chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
         # fork: workers start in milliseconds and inherit the imported modules
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_Worker.start,
-                                 initargs=(self.settings,)) as pool:
-            return [html for part in pool.map(_Worker.render, chunks) for html in part]
+        out: list[str] = []
+        with progress.stage("progress.markdown", len(texts)), ProcessPoolExecutor(
+                self.jobs, mp_context=context, initializer=_Worker.start, initargs=(self.settings,)) as pool:
+            for part in pool.map(_Worker.render, chunks):
+                out += part
+                progress.advance(len(part))
+        return out
 
 
 def default_jobs() -> int:

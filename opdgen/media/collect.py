@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from opdgen.build import progress
 from opdgen.config import SiteConfig
 from opdgen.fsguard import Refused, Repo
 from opdgen.media import documents as docs
@@ -129,8 +130,12 @@ class MediaCollector:
             made = [make_preview(t) for t in missing.values()]
         else:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-                made = list(pool.map(make_preview, missing.values(), chunksize=8))
+            made = []
+            with progress.stage("progress.previews", len(missing)), \
+                    ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                for jpeg in pool.map(make_preview, missing.values(), chunksize=8):
+                    made.append(jpeg)
+                    progress.advance()
         self.store.add_previews({k: _one(jpeg) for k, jpeg in zip(missing, made, strict=True)})
 
     # --- post level -------------------------------------------------------------------------------

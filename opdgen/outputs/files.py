@@ -38,6 +38,7 @@ class OutputFile:
     key: str = ""  # digest of everything the file was made from (pages), for the next build
     digest: str = ""  # SHA-256 of the bytes, when known without hashing `data`
     reused: bool = False  # the previous output holds exactly these bytes: link it, don't render
+    search_doc: bytes = b""  # a page's text for the search index, made from its content, not its HTML
 
     def sha256(self) -> str:
         return self.digest or hashlib.sha256(self.data).hexdigest()
@@ -65,28 +66,37 @@ class PageReuse:
     links the old file. The key covers the template set, the page's variables and every post shown.
     """
 
-    def __init__(self, output_dir: Path | None, previous: Mapping[str, tuple[str, str]]) -> None:
+    def __init__(self, output_dir: Path | None, previous: Mapping[str, tuple[str, str]],
+                 verify: bool = True) -> None:
         self.output_dir = output_dir
         self.previous = previous
+        self.verify = verify  # read and hash a file before reusing it (unless output/ is known intact)
         self.reused = 0
         self.rendered = 0
 
     @classmethod
-    def load(cls, output_dir: Path) -> PageReuse:
+    def load(cls, output_dir: Path, verify: bool = True) -> PageReuse:
         try:
             raw = json.loads((output_dir / STATE_FILE).read_text("utf-8"))
             previous = {str(k): (str(v[0]), str(v[1])) for k, v in raw["pages"].items()}
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             previous = {}
-        return cls(output_dir, previous)
+        return cls(output_dir, previous, verify)
 
     def lookup(self, path: PurePosixPath, key: str) -> str | None:
         """The digest of the previous file at `path` when it was made from the same inputs."""
         old = self.previous.get(str(path))
         if old is None or old[0] != key or self.output_dir is None:
             return None
-        if not (self.output_dir / path).is_file():
+        file = self.output_dir / path
+        if not file.is_file() or file.is_symlink():
             return None
+        if self.verify:
+            try:
+                if hashlib.sha256(file.read_bytes()).hexdigest() != old[1]:
+                    return None  # altered in output/ since: render it again
+            except OSError:
+                return None
         return old[1]
 
 

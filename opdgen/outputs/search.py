@@ -5,26 +5,32 @@ bytes in the previous output). Pagefind's bundled binary indexes them in a priva
 and writes its bundle there; read back into memory, it becomes OutputFile values under
 <root>/pagefind/. The bundle is deterministic, and an index whose pages all kept their keys is
 reused like an unchanged page.
-Only pages whose template marks `data-pagefind-body` (posts and halaman) are indexed.
+What is indexed: for posts and halaman, a small document made from the content itself (title,
+kind, date, summary, body: `with_search_doc`), so an index never reads rendered pages back and
+Pagefind parses a fifth of the bytes; for other pages, the page itself when its template marks
+`data-pagefind-body` (the public-service sections).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
 from opdgen.config import PORTAL_SLUG
-from opdgen.content.model import Region
+from opdgen.content.model import Kind, Region
 from opdgen.markup.bodies import default_jobs
 from opdgen.outputs.files import OutputFile, PageReuse
 from opdgen.problems import Problem, ProblemError
+from opdgen.render.context import PostView, SiteView, Urls, post_rel, post_view, site_view
 
 BUNDLE = "pagefind"
 MARK = b"data-pagefind-body"
@@ -43,8 +49,12 @@ class SearchRoot:
 
 
 def search_files(files: Sequence[OutputFile], region: Region, reuse: PageReuse | None,
-                 with_portal: bool = True) -> list[OutputFile]:
-    """The Pagefind bundle of every agency site among `files`, and the portal's over all agencies."""
+                 with_portal: bool = True,
+                 kind_label: Callable[[Kind], str] | None = None) -> list[OutputFile]:
+    """The Pagefind bundle of every agency site among `files`, and the portal's over all agencies.
+
+    The portal's index is made from the content of every agency, whether or not its pages were
+    rendered in this build (`build --site portal` in a CI job of its own renders none of them)."""
     slugs = {s.slug for s in region.sites}
     pages: dict[str, list[OutputFile]] = {slug: [] for slug in slugs}
     for f in files:
@@ -53,9 +63,8 @@ def search_files(files: Sequence[OutputFile], region: Region, reuse: PageReuse |
     built = {slug for slug, found in pages.items() if found}
     roots = [SearchRoot(slug, tuple(pages[slug]), slug) for slug in sorted(built)]
     if with_portal:
-        others = _previous_pages(reuse, slugs - built)  # `build --site X`: the others stay as they were
-        everything = [f for slug in sorted(built) for f in pages[slug]] + others
-        roots.append(SearchRoot(PORTAL_SLUG, tuple(everything), ""))
+        label = kind_label or (lambda kind: kind.value)
+        roots.append(SearchRoot(PORTAL_SLUG, tuple(region_documents(region, files, label)), ""))
     language = region.config.language
     out: list[OutputFile] = []
     todo: list[tuple[SearchRoot, str]] = []
@@ -71,11 +80,53 @@ def search_files(files: Sequence[OutputFile], region: Region, reuse: PageReuse |
     return out
 
 
+def region_documents(region: Region, files: Sequence[OutputFile],
+                     kind_label: Callable[[Kind], str]) -> list[OutputFile]:
+    """A search document for every published post of every agency (all kinds but SKM results,
+    which have no page of their own), taken from its rendered page when this build made one."""
+    made = {f.path: f for f in files if f.search_doc}
+    out = []
+    for site in region.sites:
+        urls = Urls(site.config.base_url)
+        view_site: SiteView | None = None
+        for post in site.posts:
+            if post.kind is Kind.SKM:
+                continue
+            path = PurePosixPath(site.slug) / post_rel(post) / "index.html"
+            page = made.get(path)
+            if page is None:
+                if view_site is None:
+                    view_site = site_view(site.config, urls, "", None)
+                view = post_view(post, view_site, urls, kind_label)
+                page = with_search_doc(view, OutputFile(path, b"", is_page=True))
+            out.append(page)
+    return out
+
+
+def with_search_doc(view: PostView, page: OutputFile) -> OutputFile:
+    """The page with its search document: what the page's marked article says, without its HTML
+    around it (the reader's view of title, kind, date, summary and body; the link to the page)."""
+    when = f"<p>{view.date:%Y-%m-%d}</p>" if view.date is not None else ""
+    doc = (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{escape(view.title)}</title></head>'
+        f'<body><main data-pagefind-body data-pagefind-meta="link:{escape(view.abs_url)}">'
+        f"<h1>{escape(view.title)}</h1><p>{escape(view.kind_label)}</p>{when}"
+        f"<p>{escape(view.summary)}</p>{view.body_html}</main></body></html>"
+    )
+    return dataclasses.replace(page, search_doc=doc.encode("utf-8"))
+
+
 def index_key(sr: SearchRoot, language: str) -> str:
-    """Everything the bundle is made from: Pagefind's version, the language, every page's key."""
+    """Everything the bundle is made from: Pagefind's version, the language, every document."""
     parts = [_pagefind_version(), language, sr.root, sr.strip]
-    parts += sorted(f"{f.path}\0{f.key or f.sha256()}" for f in sr.pages)
+    parts += sorted(f"{f.path}\0{_doc_digest(f)}" for f in sr.pages)
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _doc_digest(f: OutputFile) -> str:
+    if f.search_doc:
+        return "doc:" + hashlib.sha256(f.search_doc).hexdigest()
+    return f.key or f.sha256()
 
 
 def _pagefind_version() -> str:
@@ -83,20 +134,6 @@ def _pagefind_version() -> str:
         return version("pagefind-bin")
     except PackageNotFoundError:  # a pagefind binary on PATH
         return "external"
-
-
-def _previous_pages(reuse: PageReuse | None, slugs: Iterable[str]) -> list[OutputFile]:
-    """Pages of sites not built this time, as the previous build left them in the output."""
-    wanted = set(slugs)
-    if reuse is None or not wanted:
-        return []
-    out = []
-    for path, (key, digest) in sorted(reuse.previous.items()):
-        p = PurePosixPath(path)
-        if p.parts[0] in wanted and p.suffix == ".html" and p.name != "404.html" \
-                and reuse.lookup(p, key) is not None:
-            out.append(OutputFile(p, b"", is_page=True, key=key, digest=digest, reused=True))
-    return out
 
 
 def _reused_bundle(root: str, key: str, reuse: PageReuse | None) -> list[OutputFile] | None:
@@ -118,6 +155,8 @@ def _reused_bundle(root: str, key: str, reuse: PageReuse | None) -> list[OutputF
 
 
 def _page_bytes(f: OutputFile, reuse: PageReuse | None) -> bytes:
+    if f.search_doc:
+        return f.search_doc
     if not f.reused:
         return f.data
     if reuse is None or reuse.output_dir is None:

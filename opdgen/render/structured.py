@@ -71,6 +71,7 @@ def structured_data(kind: str, site: SiteView, crumbs: Sequence[Crumb], variable
         graph.append({**article(post, site), "inLanguage": lang})
     elif kind in ("home", "portal-home"):
         graph.append(organization(site))
+    graph.extend(variables.get("json_ld", ()))  # a section's own items, e.g. an agenda Event
     if len(crumbs) > 1:
         graph.append(breadcrumbs(crumbs, origin))
     if not graph:

@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
-from opdgen.config import RegionConfig
+from opdgen.config import PpidConfig, RegionConfig
 from opdgen.content.model import Kind, Post, Region, Site
 from opdgen.problems import Problem
+from opdgen.public.freshness import missing_documents
+from opdgen.public.standing import present_pages
 from opdgen.report.gitlog import History
 from opdgen.report.model import (
     COUNTED_KINDS,
-    STANDING_PAGES,
     AgencyFigures,
     Month,
     Report,
@@ -34,7 +35,7 @@ def thresholds_from(config: RegionConfig) -> Thresholds:
     """The thresholds of opdgen.yaml's `report:` and the standing pages expected of every site."""
     r = config.report
     return Thresholds(active_days=r.active_days, inactive_days=r.inactive_days,
-                      min_posts_per_month=r.min_posts_per_month, standing_pages=STANDING_PAGES)
+                      min_posts_per_month=r.min_posts_per_month, standing_pages=config.standing_pages)
 
 
 def default_since(today: date) -> date:
@@ -63,7 +64,7 @@ def compute_report(region: Region, history: History, today: date, since: date | 
     months = months_between(start, today)
     kinds = counted_kinds()
     alt = Counter(str(p.path) for p in problems if p.code in ALT_MISSING)
-    frame = Frame(region.config.timezone, today, start, months, kinds, thresholds)
+    frame = Frame(region.config.timezone, today, start, months, kinds, thresholds, region.config.ppid)
     agencies = [agency_figures(site, history, frame, alt) for site in region.sites]
     return Report(
         region=region.config.name, today=today, since=start, months=months, kinds=kinds,
@@ -88,6 +89,7 @@ class Frame:
     months: tuple[Month, ...]
     kinds: tuple[str, ...]
     thresholds: Thresholds
+    ppid: PpidConfig  # what the PPID register must hold (opdgen.public.freshness)
 
 
 def agency_figures(site: Site, history: History, f: Frame, alt: Counter[str]) -> AgencyFigures:
@@ -105,7 +107,7 @@ def agency_figures(site: Site, history: History, f: Frame, alt: Counter[str]) ->
     days_since = None if last is None else (today - last).days
     recent = sum(1 for day, _ in dated if (today - day).days < t.active_days)
     commits = [c for c in history.of_site(site.slug) if c.date.astimezone(tz).date() <= today]
-    halaman = {p.slug for p in posts if p.kind is Kind.HALAMAN}
+    halaman = present_pages(posts)  # published halaman, and /layanan/ when layanan/ has entries
     return AgencyFigures(
         slug=site.slug,
         name=site.config.name,
@@ -120,7 +122,7 @@ def agency_figures(site: Site, history: History, f: Frame, alt: Counter[str]) ->
         contributors=len({c.email for c in commits if c.date.astimezone(tz).date() >= start})
         if history.available else None,
         missing_pages=tuple(p for p in t.standing_pages if p not in halaman),
-        ppid_missing=None,  # PPID documents (dokumen/) arrive with the Public service work
+        ppid_missing=missing_documents(site, f.ppid, today, tz).count,  # the freshness rules
         images_without_alt=sum(alt[str(p.source.path)] for p in posts),
         status=status_of(days_since, recent, t),
     )

@@ -6,9 +6,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-# Standing pages every agency site is expected to have (halaman/<slug>.md). Kept here, in one
-# place, until the Public service work (issue 8) makes the list configurable in opdgen.yaml.
-STANDING_PAGES = ("profil", "visi-misi", "struktur-organisasi", "layanan", "kontak")
+# Standing pages every agency site is expected to have: opdgen.yaml `standing_pages:`, which reaches
+# the report through compute.thresholds_from; Thresholds only takes the default from it.
+from opdgen.config import STANDING_PAGES
 
 # Content kinds whose dated files count as publications, by their folder (contract) names. A kind
 # the loader does not produce yet (agenda, dokumen) simply counts as soon as it does: see compute.

@@ -58,5 +58,5 @@ def notes(report: Report, lang: str) -> list[str]:
         out.append(say("history.none", lang))
     elif report.is_shallow:
         out.append(say("history.shallow", lang))
-    out.append(say("ppid.pending", lang))
+    out.append(say("ppid.counted", lang))  # opdgen.public.freshness: what `opdgen check` advises
     return out

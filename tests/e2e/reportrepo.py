@@ -23,6 +23,7 @@ report:
   active_days: 30
   inactive_days: 90
   min_posts_per_month: 2
+standing_pages: [profil, visi-misi, struktur-organisasi, layanan, kontak]  # the report uses this list
 """
 STANDING = ("profil", "visi-misi", "struktur-organisasi", "layanan", "kontak")
 MONTHS = ("2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07",
@@ -142,29 +143,29 @@ EXPECTED: dict[str, dict[str, object]] = {
     "kec-sukajadi": dict(status="tidak aktif", last_published=None, days_since=None, posts_in_period=0,
                          posts_by_kind={"berita": 0, "pengumuman": 0, "agenda": 0, "dokumen": 0}, recent_posts=0,
                          posts_per_month=_months(), contributors=0, last_change="2025-06-01",
-                         missing_pages=list(STANDING[1:]), ppid_missing=None, images_without_alt=0),
+                         missing_pages=list(STANDING[1:]), ppid_missing=6, images_without_alt=0),
     "dishub": dict(status="tidak aktif", last_published="2026-08-30", days_since=90, posts_in_period=1,
                    posts_by_kind={"berita": 1, "pengumuman": 0, "agenda": 0, "dokumen": 0}, recent_posts=0,
                    posts_per_month=_months(m2026_08=1), contributors=2, last_change="2026-09-05",
-                   missing_pages=list(STANDING), ppid_missing=None, images_without_alt=0),
+                   missing_pages=list(STANDING), ppid_missing=6, images_without_alt=0),
     "bpbd": dict(status="kurang aktif", last_published="2026-08-31", days_since=89, posts_in_period=2,
                  posts_by_kind={"berita": 1, "pengumuman": 1, "agenda": 0, "dokumen": 0}, recent_posts=0,
                  posts_per_month=_months(m2026_07=1, m2026_08=1), contributors=2,
-                 last_change="2026-09-05", missing_pages=list(STANDING), ppid_missing=None,
+                 last_change="2026-09-05", missing_pages=list(STANDING), ppid_missing=6,
                  images_without_alt=0),
     "disdik": dict(status="kurang aktif", last_published="2026-10-29", days_since=30, posts_in_period=2,
                    posts_by_kind={"berita": 1, "pengumuman": 1, "agenda": 0, "dokumen": 0}, recent_posts=0,
                    posts_per_month=_months(m2026_10=2), contributors=1, last_change="2026-11-20",
-                   missing_pages=["layanan", "kontak"], ppid_missing=None, images_without_alt=0),
+                   missing_pages=["layanan", "kontak"], ppid_missing=6, images_without_alt=0),
     "dpupr": dict(status="kurang aktif", last_published="2026-11-28", days_since=0, posts_in_period=2,
                   posts_by_kind={"berita": 2, "pengumuman": 0, "agenda": 0, "dokumen": 0}, recent_posts=1,
                   posts_per_month=_months(m2026_10=1, m2026_11=1), contributors=2,
                   last_change="2026-11-28", missing_pages=["visi-misi", "struktur-organisasi", "layanan"],
-                  ppid_missing=None, images_without_alt=0),
+                  ppid_missing=6, images_without_alt=0),
     "dinkes": dict(status="aktif", last_published="2026-10-30", days_since=29, posts_in_period=3,
                    posts_by_kind={"berita": 2, "pengumuman": 1, "agenda": 0, "dokumen": 0}, recent_posts=2,
                    posts_per_month=_months(m2025_12=1, m2026_10=2), contributors=2,
-                   last_change="2026-10-30", missing_pages=[], ppid_missing=None, images_without_alt=0),
+                   last_change="2026-10-30", missing_pages=[], ppid_missing=6, images_without_alt=0),
 }
 RANKING = ("kec-sukajadi", "dishub", "bpbd", "disdik", "dpupr", "dinkes")  # silent first
 

@@ -26,10 +26,25 @@ PAGES = {
     "portal-search": "https://sukamajukab.go.id/cari/?q=demam",
     # issue 8 sections: add page types inside your own block
     # -- agenda
+    "agenda": "https://dinkes.sukamajukab.go.id/agenda/",
+    "agenda-past": "https://dinkes.sukamajukab.go.id/agenda/lalu/",
+    "agenda-event": "https://dinkes.sukamajukab.go.id/agenda/webinar-cegah-demam-berdarah-musim-hujan/",
+    "agenda-cancelled": "https://dinkes.sukamajukab.go.id/agenda/jalan-sehat-hari-ibu/",
+    "portal-agenda": "https://sukamajukab.go.id/agenda/",
     # -- end agenda
     # -- dokumen / PPID
+    "dip": "https://dinkes.sukamajukab.go.id/dokumen/",
+    "dip-category": "https://dinkes.sukamajukab.go.id/dokumen/berkala/",
+    "dokumen": "https://dinkes.sukamajukab.go.id/dokumen/laporan-keuangan-2025/",
+    "dokumen-excluded": "https://dinkes.sukamajukab.go.id/dokumen/rekam-medis-pasien/",
+    "ppid": "https://dinkes.sukamajukab.go.id/ppid/",
+    "portal-informasi-publik": "https://sukamajukab.go.id/informasi-publik/",
     # -- end dokumen
     # -- layanan and SKM
+    "layanan-index": "https://dinkes.sukamajukab.go.id/layanan/",
+    "layanan": "https://dinkes.sukamajukab.go.id/layanan/surat-keterangan-sehat/",
+    "maklumat": "https://cibeureum.sukamajukab.go.id/maklumat-pelayanan/",
+    "skm": "https://cibeureum.sukamajukab.go.id/skm/",
     # -- end layanan
 }
 
@@ -100,15 +115,15 @@ def test_text_at_200_percent_loses_nothing(browser_page: tuple[Any, list[str]]) 
     page, _ = browser_page
     for width, size in ((1280, "200%"), (320, "100%")):
         page.set_viewport_size({"width": width, "height": 900})
-        for url in ("https://dinkes.sukamajukab.go.id/", "https://dinkes.sukamajukab.go.id/berita/",
-                    "https://sukamajukab.go.id/", "https://sukamajukab.go.id/opd/"):
+        # every page type, and a site whose menu carries a visually hidden "external site" note
+        for url in [*(u for u in PAGES.values() if u), "https://cibeureum.sukamajukab.go.id/"]:
             page.goto(url)
             page.evaluate(f"document.documentElement.style.fontSize = '{size}'")
             overflow = page.evaluate("""() => {
                 const width = document.documentElement.clientWidth;
                 const wide = [...document.querySelectorAll('body *')].filter(e => {
                     const r = e.getBoundingClientRect();
-                    const inScroller = e.closest('.table-scroll, .menu');
+                    const inScroller = e.closest('.table-scroll, .dip-scroll, .menu');
                     return r.right > width + 1 && !inScroller && r.width > 0;
                 });
                 return {scroll: document.documentElement.scrollWidth, width,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -160,6 +161,8 @@ def test_the_portal_shows_its_own_copies_of_card_photos(media_repo: Path) -> Non
 
 
 def build_in_process(repo: Path) -> tuple[int, int, bool]:
+    """A full build (never the up-to-date shortcut: the image cache is what these tests are about)."""
+    shutil.rmtree(repo / ".opdgen-cache/stamps", ignore_errors=True)
     result = build(BuildOptions(root=repo, now=datetime(2026, 11, 28, 12, tzinfo=ZoneInfo("Asia/Jakarta"))))
     assert result.region is not None, [str(p) for p in result.problems]
     stats = result.region.media_stats

@@ -157,6 +157,19 @@ def test_fingerprinted_assets_are_immutable_and_html_short(nginx: Served, sample
     assert get(port, "/feed.xml")[1]["cache-control"] == SHORT
 
 
+def test_fingerprinted_photos_are_immutable_documents_short(nginx: Served, sample_output: Path) -> None:
+    """Photos are named with their hash (media/x-800.<hash>.webp) like assets; documents keep their names."""
+    media = sorted((sample_output / "dinkes/media").iterdir())
+    photo = next(p.name for p in media if p.suffix == ".webp")
+    status, headers, body = get(nginx["dinkes"][1], f"/media/{photo}")
+    assert status == 200 and headers["cache-control"] == IMMUTABLE and body == (sample_output / "dinkes/media" / photo).read_bytes()
+    assert_security_headers(headers)
+    document = next(p.name for p in media if p.suffix == ".pdf")
+    status, headers, _ = get(nginx["dinkes"][1], f"/media/{document}")
+    assert status == 200 and headers["cache-control"] == SHORT
+    assert get(nginx["dinkes"][1], f"/media/{photo}", method="POST")[0] in (403, 405)
+
+
 @pytest.mark.parametrize("path", ["/shell.php", "/shell.php/x", "/SHELL.PHP", "/assets/../shell.php", "/.htaccess",
                                   "/_headers", "/.well-known/../.htaccess"])
 def test_server_side_files_are_neither_run_nor_served(nginx: Served, path: str) -> None:

@@ -111,7 +111,8 @@ def test_text_has_every_figure(git_repo: Path, run_cli: Callable[..., Result]) -
         assert re.split(r"\s{2,}", row.strip()) == [
             str(number), SHORT[slug], w["status"], dash(w["last_published"]), dash(w["days_since"]),
             str(w["posts_in_period"]), str(w["recent_posts"]), dash(w["contributors"]),
-            dash(w["last_change"]), str(len(w["missing_pages"])), "-", str(w["images_without_alt"])]
+            dash(w["last_change"]), str(len(w["missing_pages"])), dash(w["ppid_missing"]),
+            str(w["images_without_alt"])]
     years, months, *monthly = _section(lines, "Tulisan per bulan")
     assert years.split() == ["2025", "2026"]
     assert months.split() == ["OPD", "Des", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu",
@@ -197,7 +198,7 @@ def test_html_has_every_figure(git_repo: Path, run_cli: Callable[..., Result], t
         assert cells[0] == str(number) and cells[2] == w["status"], slug
         assert cells[3:] == [last, "-" if w["days_since"] is None else str(w["days_since"]),
                              str(w["posts_in_period"]), str(w["recent_posts"]), str(w["contributors"]),
-                             change, pages, "-", str(w["images_without_alt"])], slug
+                             change, pages, str(w["ppid_missing"]), str(w["images_without_alt"])], slug
         desc = dict(part.split(": ") for part in page.charts[slug].split(". ")[0].split("; "))
         assert list(desc.values()) == [str(n) for n in w["posts_per_month"].values()]  # type: ignore[attr-defined]
         months = list(desc)

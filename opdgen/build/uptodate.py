@@ -1,0 +1,192 @@
+"""Is output/ already the build of exactly these inputs? Then `opdgen build` has nothing to do.
+
+Like make and ninja, the check trusts file identities, not contents: every input file's path, size,
+modification and change time (ns) and inode. Copying a file with its mtime kept still changes its
+ctime, and a git checkout changes both, so a changed input always means a full build; a false "up to
+date" would need a file rewritten with the same size and both times forged.
+
+The stamp is written after a clean build (no errors, no warnings) into the cache folder
+(.opdgen-cache/stamps/<digest of the output folder's path>.json), never into output/ (which must be
+the same bytes on every machine), and records:
+- `inputs`: one digest over the identities of opdgen.yaml, content/, themes/, opdgen's own code
+  and bundled theme, the build options, SOURCE_DATE_EPOCH, and git's HEAD and refs;
+- `built_at` / `valid_until`: the output also depends on the clock (a scheduled post comes out, an
+  event moves to the past list at midnight), so the stamp is good only from the build's "now" up to
+  the next midnight in the region's zone or the next scheduled post, whichever comes first;
+- `outputs`: a digest over the identities of every file in output/, so a file deleted or altered
+  there since (by hand, by a deploy tool) means a full build that repairs it;
+- the summary figures, so an up-to-date build still says what output/ holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import opdgen
+from opdgen.config import CONFIG_FILE, load_region_config
+from opdgen.fsguard import Repo
+from opdgen.problems import Problems
+
+if TYPE_CHECKING:
+    from opdgen.build.pipeline import BuildOptions
+    from opdgen.content.model import Region
+
+FORMAT = 1
+_PACKAGE = Path(opdgen.__file__).resolve().parent
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    inputs: str
+    outputs: str
+    built_at: datetime
+    valid_until: datetime
+    sites: int
+    pages: int
+    files: int
+
+
+def input_digest(options: BuildOptions) -> str | None:
+    """The digest of everything a build reads (None: cannot tell, build in full)."""
+    root = options.root
+    problems = Problems()
+    config = load_region_config(Repo(root), problems)
+    if config is None or problems.has_errors:
+        return None
+    h = hashlib.sha256()
+    h.update(json.dumps([FORMAT, opdgen.__version__, options.include_drafts, sorted(options.sites),
+                         options.with_portal, options.preview_url,
+                         os.environ.get("SOURCE_DATE_EPOCH", "")]).encode())
+    try:
+        _identities(h, root, [root / CONFIG_FILE, root / "content", root / "themes"])
+        _identities(h, _PACKAGE, [_PACKAGE])  # opdgen's code and its bundled theme
+        # git: security.txt's Expires follows the HEAD commit's date, and the published report reads
+        # history; any new commit counts (a worktree's .git is a file pointing elsewhere: no fast path)
+        git = root / ".git"
+        if git.is_file():
+            return None
+        _identities(h, root, [git / "HEAD", git / "packed-refs", git / "refs"])
+    except (_Linked, OSError):
+        return None
+    return h.hexdigest()
+
+
+def stamp_path(cache_dir: Path, output: Path) -> Path:
+    """Where the stamp of one output folder lives."""
+    name = hashlib.sha256(str(output.absolute()).encode()).hexdigest()[:32]
+    return cache_dir / "stamps" / f"{name}.json"
+
+
+def output_digest(output: Path) -> str:
+    """The digest of the identities of every file in output/."""
+    h = hashlib.sha256()
+    try:
+        _identities(h, output, [output])
+    except (_Linked, OSError):
+        return ""  # never equal to a recorded digest
+    return h.hexdigest()
+
+
+def valid_until(region: Region) -> datetime:
+    """The first moment the clock alone would change the output."""
+    local = region.now.astimezone(region.config.timezone)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    if region.next_release is not None and region.next_release < midnight:
+        return region.next_release
+    return midnight
+
+
+def read_stamp(path: Path) -> Stamp | None:
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        if raw.get("format") != FORMAT:
+            return None
+        return Stamp(str(raw["inputs"]), str(raw["outputs"]), datetime.fromisoformat(raw["built_at"]),
+                     datetime.fromisoformat(raw["valid_until"]), int(raw["sites"]), int(raw["pages"]),
+                     int(raw["files"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    fresh: Stamp | None  # output/ is exactly what a build now would write
+    intact: bool  # output/ is as the last clean build left it: its files can be reused unread
+
+
+def judge(options: BuildOptions, output: Path, stamp_file: Path, inputs: str | None) -> Verdict:
+    stamp = read_stamp(stamp_file)
+    if stamp is None:
+        return Verdict(None, False)
+    intact = output_digest(output) == stamp.outputs
+    fresh = intact and inputs is not None and stamp.inputs == inputs \
+        and stamp.built_at <= options.now < stamp.valid_until
+    return Verdict(stamp if fresh else None, intact)
+
+
+def write_stamp(stamp_file: Path, output: Path, inputs: str, region: Region, sites: int, pages: int,
+                files: int) -> None:
+    """Record a clean build's inputs, after the swap. The old stamp goes before the build writes
+    anything (remove_stamp), so a build killed half-way leaves none and the next build is full."""
+    data = {"format": FORMAT, "inputs": inputs, "built_at": region.now.isoformat(),
+            "valid_until": valid_until(region).isoformat(), "sites": sites, "pages": pages,
+            "files": files, "outputs": output_digest(output)}
+    try:  # without a stamp the next build is simply a full one
+        stamp_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = stamp_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(temporary, stamp_file)
+    except OSError:
+        pass
+
+
+def remove_stamp(stamp_file: Path) -> None:
+    with contextlib.suppress(OSError):
+        stamp_file.unlink(missing_ok=True)
+
+
+class _Linked(Exception):
+    """A symbolic link among the inputs: its target's changes would not show; build in full."""
+
+
+def _identities(h: hashlib._Hash, base: Path, paths: list[Path]) -> None:
+    """Feed h with (relative path, size, mtime, ctime, inode, kind) of every file below paths, in a
+    fixed order; a missing path counts too (its absence is part of the state)."""
+    for top in paths:
+        if not os.path.lexists(top):
+            h.update(f"-{_rel(top, base)}\n".encode())
+            continue
+        for entry in _walk(top):
+            info = os.lstat(entry)
+            if stat.S_ISLNK(info.st_mode):
+                raise _Linked(entry)
+            h.update(f"{_rel(Path(entry), base)}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+                     f"\0{info.st_ino}\0{info.st_mode}\n".encode())
+
+
+def _walk(top: Path) -> list[str]:
+    """Every file below top, sorted, and every symbolic link. Folders do not count: an editor's swap
+    file that came and went changes its folder's times, not the output."""
+    if not top.is_dir() or top.is_symlink():
+        return [str(top)]
+    found = []
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found += [os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d))]
+        found += [os.path.join(folder, n) for n in names if not n.endswith(".pyc")]
+    return sorted(found)
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,123 @@
+"""A build whose inputs and output did not change does nothing, and only then (opdgen.build.uptodate)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import POST, tree_bytes
+
+B = "content/dinkes/berita/"
+NOTHING = "tidak ada yang berubah sejak build terakhir"
+SCHEDULED = POST.replace("date: 2026-11-20 08:30", "date: 2026-11-28 15:00").replace(
+    "Pekan Imunisasi Dimulai", "Jadwal Posyandu Desember")
+
+
+def build(run_cli: Callable[..., Result], repo: Path, *args: str) -> str:
+    result = run_cli("build", "--root", repo, *args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def repo(make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> Path:
+    path = make_repo({B + "2026-11-20-imunisasi.md": POST, B + "2026-11-28-posyandu.md": SCHEDULED})
+    assert NOTHING not in build(run_cli, path)
+    return path
+
+
+def test_second_build_does_nothing(repo: Path, run_cli: Callable[..., Result]) -> None:
+    before, times = tree_bytes(repo / "output"), mtimes(repo / "output")
+    out = build(run_cli, repo)
+    assert NOTHING in out and "(0 ditulis," in out
+    assert tree_bytes(repo / "output") == before and mtimes(repo / "output") == times
+    assert "output" not in {p.name for p in (repo / "output").rglob("inputs.json")}  # no stamp in output/
+
+
+def test_an_edit_builds_and_matches_a_clean_build(repo: Path, run_cli: Callable[..., Result],
+                                                  tmp_path: Path) -> None:
+    post = repo / B / "2026-11-20-imunisasi.md"
+    post.write_text(post.read_text().replace("dimulai di seluruh", "dimulai serentak di seluruh"))
+    out = build(run_cli, repo)
+    assert NOTHING not in out and "(0 ditulis," not in out
+    assert "serentak" in (repo / "output/dinkes/berita/imunisasi/index.html").read_text()
+    assert NOTHING in build(run_cli, repo)
+    build(run_cli, repo, "--output", str(tmp_path / "clean"))
+    assert tree_bytes(repo / "output") == tree_bytes(tmp_path / "clean")
+
+
+def test_same_size_rewrite_is_seen(repo: Path, run_cli: Callable[..., Result]) -> None:
+    """A rewrite keeping size and mtime still changes the file's ctime: not up to date."""
+    post = repo / B / "2026-11-20-imunisasi.md"
+    info = post.stat()
+    post.write_text(post.read_text().replace("Pekan Imunisasi Dimulai", "Pekan Imunisasi Diundur"))
+    os.utime(post, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert NOTHING not in build(run_cli, repo)
+    assert "Diundur" in (repo / "output/dinkes/berita/imunisasi/index.html").read_text()
+
+
+def test_damaged_output_is_repaired(repo: Path, run_cli: Callable[..., Result]) -> None:
+    feed = repo / "output/dinkes/feed.xml"
+    good = feed.read_bytes()
+    feed.unlink()
+    assert NOTHING not in build(run_cli, repo)
+    assert feed.read_bytes() == good
+    page = repo / "output/dinkes/index.html"
+    page.write_text("<p>judi online</p>")
+    assert NOTHING not in build(run_cli, repo)
+    assert b"judi" not in page.read_bytes()
+
+
+def test_the_clock_decides_too(repo: Path, run_cli: Callable[..., Result],
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scheduled post (15:00 today) comes out when its time has come, without any file change;
+    a new day is a full build (events move to the past list at midnight)."""
+    assert not (repo / "output/dinkes/berita/posyandu").exists()
+    monkeypatch.setenv("OPDGEN_NOW", "2026-11-28 14:59")
+    assert NOTHING in build(run_cli, repo)
+    monkeypatch.setenv("OPDGEN_NOW", "2026-11-28 15:00")
+    assert NOTHING not in build(run_cli, repo)
+    assert (repo / "output/dinkes/berita/posyandu/index.html").is_file()
+    monkeypatch.setenv("OPDGEN_NOW", "2026-11-28 23:59")
+    assert NOTHING in build(run_cli, repo)
+    monkeypatch.setenv("OPDGEN_NOW", "2026-11-29 00:00")
+    assert NOTHING not in build(run_cli, repo)
+    monkeypatch.setenv("OPDGEN_NOW", "2026-11-28 23:00")  # a clock set back: build again
+    assert NOTHING not in build(run_cli, repo)
+
+
+def test_other_options_build(repo: Path, run_cli: Callable[..., Result]) -> None:
+    assert NOTHING not in build(run_cli, repo, "--drafts")
+    assert (repo / "output/dinkes/berita/posyandu/index.html").is_file()
+    assert NOTHING not in build(run_cli, repo)  # and back
+    assert not (repo / "output/dinkes/berita/posyandu").exists()
+    assert NOTHING not in build(run_cli, repo, "--site", "dinkes")  # partial builds always run
+    assert NOTHING not in build(run_cli, repo)  # a partial build left no stamp behind
+
+
+def test_added_and_removed_files_count(repo: Path, run_cli: Callable[..., Result]) -> None:
+    extra = repo / B / "2026-11-21-baru.md"
+    extra.write_text(POST.replace("Pekan Imunisasi Dimulai", "Tulisan Baru"))
+    assert NOTHING not in build(run_cli, repo)
+    assert (repo / "output/dinkes/berita/baru/index.html").is_file()
+    extra.unlink()
+    assert NOTHING not in build(run_cli, repo)
+    assert not (repo / "output/dinkes/berita/baru").exists()
+
+
+def test_warnings_are_never_skipped(make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    """A build with warnings leaves no stamp: the next build shows them again."""
+    spam = POST + "\nDaftar sekarang di situs slot gacor terpercaya, bonus deposit judi online!\n"
+    repo = make_repo({B + "2026-11-20-imunisasi.md": spam})
+    first = build(run_cli, repo)
+    assert "peringatan" in first
+    second = build(run_cli, repo)
+    assert NOTHING not in second and "peringatan" in second
