@@ -61,5 +61,12 @@ bench-media: $(STAMP)
 bench-serve: $(TEST_STAMP)
 	$(BIN)/python benchmarks/serve_bench.py
 
+# Lighthouse (issue 5; npm, mobile preset) on the sample served by nginx with the shipped server blocks:
+# an agency home, a post and the portal home must score 100 in all four categories. Not in `make test`.
+# Needs chromium, nginx and openssl; JSON reports in benchmarks/results/lighthouse/.
+.PHONY: audit
+audit: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m benchmarks.audit
+
 clean:
 	rm -rf output output.opdgen-new output.opdgen-old .opdgen-cache .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -24,7 +25,7 @@ from opdgen.fsguard import Repo
 from opdgen.outputs.files import OutputFile, PageReuse, state_file
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
-from opdgen.outputs.search import search_files
+from opdgen.outputs.search import previous_bundles, search_files
 from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
 from opdgen.public.freshness import check_register
@@ -49,6 +50,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <root>/.opdgen-cache
     reuse_pages: bool = False  # build: pages whose inputs did not change are linked, not rendered
     verify_reuse: bool = True  # hash a page before reusing it (output/ may have been altered)
+    search: bool = True  # False (serve's first pass): keep the previous search bundles as they are
 
 
 @dataclass(slots=True)
@@ -59,6 +61,7 @@ class BuildResult:
     stats: WriteStats | None = None
     seconds: float = 0.0
     up_to_date: Stamp | None = None  # output/ was already this build: nothing was read or written
+    removed_pages: tuple[str, ...] = ()  # pages of the previous output this build no longer has
 
     @property
     def ok(self) -> bool:
@@ -93,7 +96,8 @@ def render_all(options: BuildOptions) -> BuildResult:
         region, problems = load_region(
             options.root,
             LoadOptions(now=options.now, include_drafts=options.include_drafts, only_sites=only,
-                        jobs=options.jobs, cache_dir=options.cache_dir),
+                        jobs=options.jobs, cache_dir=options.cache_dir,
+                        remember=options.preview_url is not None),  # serve: parse only what changed
         )
     if region is not None and options.preview_url:
         region = with_preview_urls(region, options.preview_url)
@@ -116,20 +120,24 @@ def render_all(options: BuildOptions) -> BuildResult:
     files: list[OutputFile] = []
     reuse = (PageReuse.load(options.output or options.root / "output", verify=options.verify_reuse)
              if options.reuse_pages else None)
+    label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
+    built = [s.slug for s in region.sites if not options.sites or s.slug in options.sites]
     try:
-        with progress.stage("progress.render", len(region.sites) + options.with_portal):
-            for site in region.sites:
-                if not options.sites or site.slug in options.sites:
-                    files += render_site(site, region, env, theme, reuse)
-                progress.advance()
-            if options.with_portal:
-                files += render_portal(region, env, theme, reuse)
-                files += published_report(options.root, region, theme)  # report.publish: true
-                progress.advance()
-        with progress.stage("progress.search"):
-            label = env.globals["label"]
-            files += search_files(files, region, reuse, options.with_portal,  # Pagefind, per web root
-                                  lambda kind: str(label(kind.value)))  # type: ignore[operator]
+        with ThreadPoolExecutor(1) as background:
+            # the search indexes are made from the content: Pagefind runs while the pages render
+            search = background.submit(search_files, region, reuse, built, options.with_portal,
+                                       lambda kind: label(kind.value)) if options.search else None
+            with progress.stage("progress.render", len(region.sites) + options.with_portal):
+                for site in region.sites:
+                    if site.slug in built:
+                        files += render_site(site, region, env, theme, reuse)
+                    progress.advance()
+                if options.with_portal:
+                    files += render_portal(region, env, theme, reuse)
+                    files += published_report(options.root, region, theme)  # report.publish: true
+                    progress.advance()
+            with progress.stage("progress.search"):
+                files += search.result() if search is not None else previous_bundles(reuse)
         files += serving_outputs(files, region, options.root)  # headers, security.txt, manifests
         files.append(state_file(files))  # page keys for the next build
         check_unique(files)
@@ -143,6 +151,9 @@ def render_all(options: BuildOptions) -> BuildResult:
         problems.promote_warnings()
     if not problems.has_errors:
         result.files = files
+        if reuse is not None:
+            kept = {str(f.path) for f in files}
+            result.removed_pages = tuple(sorted(p for p in reuse.previous if p not in kept))
     return _done(result, started)
 
 

@@ -37,6 +37,7 @@ class WriteStats:
     unchanged: int
     pages_written: int = 0
     pages_unchanged: int = 0
+    written_paths: tuple[str, ...] = ()  # output-relative paths whose bytes are new (serve reloads those)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -87,6 +88,7 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[s
         _remove(staging / rel)
         _prune_empty_parents(staging, staging / rel)
     written = unchanged = pages_written = 0
+    written_paths: list[str] = []
     for rel in sorted(wanted):
         progress.advance()
         f = wanted[rel]
@@ -102,12 +104,13 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[s
         else:
             written += 1
             pages_written += f.is_page
+            written_paths.append(rel)
             _clear(target, rel in existing)
             target.write_bytes(f.data)
     _fsync_dir(staging)
     _swap_in(staging, output_dir)
     pages = sum(1 for f in files if f.is_page)
-    return WriteStats(written, unchanged, pages_written, pages - pages_written)
+    return WriteStats(written, unchanged, pages_written, pages - pages_written, tuple(written_paths))
 
 
 def _files_below(root: Path, name: str) -> list[str]:

@@ -98,6 +98,7 @@ class LoadOptions:
     jobs: int = 0  # worker processes for Markdown; 0: every core
     cache_dir: Path | None = None  # default: <root>/.opdgen-cache; the folder must be writable
     use_cache: bool = True
+    remember: bool = False  # keep parsed files in memory for the next load in this process (serve)
 
 
 def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Problems]:
@@ -160,6 +161,10 @@ class _Parsed:
     updated: datetime | None
     content_hash: str
     details: Details | None = None  # public-service kinds (opdgen.public)
+
+
+# serve: parsed files by identity, for the next load in this process (LoadOptions.remember)
+_REMEMBERED: dict[tuple[object, ...], _Parsed] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +312,30 @@ class _SiteLoader:
         return found
 
     def _parse_post(self, path: Path, site: str, kind: Kind) -> _Parsed | None:
-        """Front matter checked, body split off; None (with problems) when the file is unusable."""
+        """Front matter checked, body split off; None (with problems) when the file is unusable.
+
+        With `remember` (serve rebuilds on every save), a file whose identity (size, times, inode)
+        is unchanged since the last load in this process is not read and parsed again."""
+        if not self.options.remember:
+            return self._parse_file(path, site, kind)
+        try:
+            st = path.stat()
+        except OSError:
+            return self._parse_file(path, site, kind)
+        key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, kind, site,
+               str(self.config.timezone), self.options.now.date())  # details check years only
+        known = _REMEMBERED.get(key)
+        if known is not None:
+            return known
+        before = len(self.problems)
+        parsed = self._parse_file(path, site, kind)
+        if parsed is not None and len(self.problems) == before:  # only what went cleanly
+            if len(_REMEMBERED) > 50_000:
+                _REMEMBERED.clear()
+            _REMEMBERED[key] = parsed
+        return parsed
+
+    def _parse_file(self, path: Path, site: str, kind: Kind) -> _Parsed | None:
         rel = self.repo.rel(path)
         try:
             text = self.repo.read_text(path)

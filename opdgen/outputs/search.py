@@ -18,7 +18,7 @@ import dataclasses
 import hashlib
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape
@@ -48,23 +48,21 @@ class SearchRoot:
     strip: str  # the folder prefix removed to place a page in the index's folder ("" keeps it)
 
 
-def search_files(files: Sequence[OutputFile], region: Region, reuse: PageReuse | None,
-                 with_portal: bool = True,
-                 kind_label: Callable[[Kind], str] | None = None) -> list[OutputFile]:
-    """The Pagefind bundle of every agency site among `files`, and the portal's over all agencies.
+def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], with_portal: bool = True,
+                 kind_label: Callable[[Kind], str] | None = None,
+                 files: Sequence[OutputFile] = ()) -> list[OutputFile]:
+    """The Pagefind bundle of each of `sites`, and the portal's over every agency.
 
-    The portal's index is made from the content of every agency, whether or not its pages were
-    rendered in this build (`build --site portal` in a CI job of its own renders none of them)."""
-    slugs = {s.slug for s in region.sites}
-    pages: dict[str, list[OutputFile]] = {slug: [] for slug in slugs}
-    for f in files:
-        if f.is_page and f.path.parts[0] in slugs and f.path.name != "404.html":
-            pages[f.path.parts[0]].append(f)
-    built = {slug for slug, found in pages.items() if found}
-    roots = [SearchRoot(slug, tuple(pages[slug]), slug) for slug in sorted(built)]
+    Every index is made from the content (never from rendered pages), so this can run while the
+    pages are being rendered, and the portal's index is the same whether or not the agencies'
+    pages were rendered in this build (`build --site portal` in a CI job of its own renders none)."""
+    documents = region_documents(region, files, kind_label or (lambda kind: kind.value))
+    by_site: dict[str, list[OutputFile]] = {}
+    for doc in documents:
+        by_site.setdefault(doc.path.parts[0], []).append(doc)
+    roots = [SearchRoot(slug, tuple(by_site.get(slug, ())), slug) for slug in sorted(set(sites))]
     if with_portal:
-        label = kind_label or (lambda kind: kind.value)
-        roots.append(SearchRoot(PORTAL_SLUG, tuple(region_documents(region, files, label)), ""))
+        roots.append(SearchRoot(PORTAL_SLUG, tuple(documents), ""))
     language = region.config.language
     out: list[OutputFile] = []
     todo: list[tuple[SearchRoot, str]] = []
@@ -136,6 +134,19 @@ def _pagefind_version() -> str:
         return "external"
 
 
+def previous_bundles(reuse: PageReuse | None) -> list[OutputFile]:
+    """Every search bundle file of the previous output, carried over as it is (with the key it was
+    made from, so the next full build knows whether to index again)."""
+    if reuse is None:
+        return []
+    out = []
+    for path, (key, _digest) in sorted(reuse.previous.items()):
+        p = PurePosixPath(path)
+        if len(p.parts) > 2 and p.parts[1] == BUNDLE and (digest := reuse.lookup(p, key)) is not None:
+            out.append(OutputFile(p, b"", frozenset({"search"}), key=key, digest=digest, reused=True))
+    return out
+
+
 def _reused_bundle(root: str, key: str, reuse: PageReuse | None) -> list[OutputFile] | None:
     """The previous build's bundle for this root when it was made from the same pages."""
     if reuse is None:
@@ -178,26 +189,31 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str,
         binary = str(get_executable())
     except Exception as exc:  # the wheel without its binary: a problem with a fix, not a crash
         raise ProblemError([_failure(f"{type(exc).__name__}: {exc}")]) from None
-    with ThreadPoolExecutor(max(1, default_jobs())) as pool:
-        parts = pool.map(lambda job: _build_one(binary, job[0], job[1], language, reuse), todo)
-        return [f for part in parts for f in part]
-
-
-def _build_one(binary: str, sr: SearchRoot, key: str, language: str,
-               reuse: PageReuse | None) -> list[OutputFile]:
     with tempfile.TemporaryDirectory(prefix="opdgen-search-") as tmp:
-        pages, bundle = Path(tmp) / "pages", Path(tmp) / "bundle"
-        pages.mkdir()
-        if not _lay_out(sr, pages, reuse):  # the command line refuses an empty site; the service not
-            asyncio.run(_write_empty(bundle, language))
-            return _bundle_files(sr.root, key, bundle)
-        run = subprocess.run(
-            [binary, "--site", str(pages), "--output-path", str(bundle), "--force-language", language],
-            capture_output=True, text=True, timeout=600, check=False,
-        )
-        if run.returncode != 0:
-            raise ProblemError([_failure((run.stderr or run.stdout).strip()[-500:])])
+        pages = Path(tmp) / "pages"  # every document once, at its path: <site>/berita/x/index.html
+        written: set[PurePosixPath] = set()
+        counts = [_lay_out(sr, pages, reuse, written) for sr, _ in todo]
+        with ThreadPoolExecutor(max(1, default_jobs())) as pool:
+            jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
+            parts = pool.map(lambda job: _build_one(binary, job[0], job[1], job[2], language, pages,
+                                                    Path(tmp)), jobs)
+            return [f for part in parts for f in part]
+
+
+def _build_one(binary: str, sr: SearchRoot, key: str, count: int, language: str, pages: Path,
+               tmp: Path) -> list[OutputFile]:
+    bundle = tmp / f"bundle-{sr.root}"
+    if not count:  # the command line refuses an empty site; the service does not
+        asyncio.run(_write_empty(bundle, language))
         return _bundle_files(sr.root, key, bundle)
+    run = subprocess.run(
+        [binary, "--site", str(pages / sr.strip if sr.strip else pages), "--output-path", str(bundle),
+         "--force-language", language],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    if run.returncode != 0:
+        raise ProblemError([_failure((run.stderr or run.stdout).strip()[-500:])])
+    return _bundle_files(sr.root, key, bundle)
 
 
 async def _write_empty(bundle: Path, language: str) -> None:
@@ -215,17 +231,20 @@ def _failure(detail: str) -> Problem:
     return Problem(PurePosixPath("opdgen.yaml"), None, "search.index_failed", {"detail": detail})
 
 
-def _lay_out(sr: SearchRoot, tmp: Path, reuse: PageReuse | None) -> int:
-    """Write the marked pages of one index into tmp (relative to the root being indexed)."""
+def _lay_out(sr: SearchRoot, pages: Path, reuse: PageReuse | None, written: set[PurePosixPath]) -> int:
+    """Write the documents of one index below pages (each file once for all indexes); how many."""
     count = 0
     for f in sorted(sr.pages, key=lambda f: f.path):
+        if f.path in written:
+            count += 1
+            continue
         data = _page_bytes(f, reuse)
         if MARK not in data:
             continue
-        rel = f.path.relative_to(sr.strip) if sr.strip else f.path
-        target = tmp / rel
+        target = pages / f.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        written.add(f.path)
         count += 1
     return count
 

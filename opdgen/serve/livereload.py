@@ -9,14 +9,17 @@ after the server restarts; a page that missed a change while disconnected reload
 from __future__ import annotations
 
 import json
-import os
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from opdgen.config import PORTAL_SLUG
+
+if TYPE_CHECKING:
+    from opdgen.build.pipeline import BuildResult
 
 PREFIX = "/__opdgen/"
 EVENTS = PREFIX + "events"
@@ -26,7 +29,7 @@ EVERY_PAGE = "*"  # in a change list: reload every tab (the build failed, or rec
 KEEPALIVE = 15.0  # seconds between comments that keep proxies and the browser from timing out
 
 RELOAD_JS = b"""\
-// opdgen serve: reloads this tab when its page is rebuilt. Served by the preview only.
+// opdgen serve: brings this tab up to date when its page is rebuilt. Served by the preview only.
 (function () {
   "use strict";
   var seen = null;
@@ -40,10 +43,28 @@ RELOAD_JS = b"""\
     seen = event.data;
     document.documentElement.setAttribute("data-opdgen-live", seen);  // connected (tests wait for it)
   });
+  // The stylesheets and scripts a page loads: when they are the same, the new page's <body> can
+  // replace the old one in place (faster than a reload, and the admin keeps their scroll position).
+  function assets(doc) {
+    return Array.prototype.map.call(doc.querySelectorAll("link[rel=stylesheet], script[src]"),
+      function (e) { return e.getAttribute("href") || e.getAttribute("src"); }).join(" ");
+  }
+  function refresh() {
+    fetch(location.href, {cache: "no-store", credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      if (assets(doc) !== assets(document) || !doc.body) { location.reload(); return; }
+      document.title = doc.title;
+      document.body.replaceWith(document.adoptNode(doc.body));
+    }).catch(function () { location.reload(); });
+  }
   source.addEventListener("change", function (event) {
     var data = JSON.parse(event.data);
     seen = data.build;
-    if (data.paths.indexOf("*") !== -1 || data.paths.indexOf(here()) !== -1) { location.reload(); }
+    if (data.paths.indexOf("*") !== -1) { location.reload(); }
+    else if (data.paths.indexOf(here()) !== -1) { refresh(); }
   });
 }());
 """
@@ -57,25 +78,11 @@ def inject(html: bytes) -> bytes:
     return html[:at] + TAG + html[at:]
 
 
-def snapshot(folder: Path) -> dict[PurePosixPath, tuple[int, int]]:
-    """Every file below folder -> (inode, size): the writer links unchanged files, so a changed
-    inode means the file was written anew (its bytes differ)."""
-    out: dict[PurePosixPath, tuple[int, int]] = {}
-    for base, _dirs, names in os.walk(folder):
-        rel = PurePosixPath(Path(base).relative_to(folder).as_posix())
-        for name in names:
-            try:
-                st = os.stat(os.path.join(base, name))
-            except OSError:
-                continue
-            out[rel / name] = (st.st_ino, st.st_size)
-    return out
-
-
-def changed_urls(before: Mapping[PurePosixPath, tuple[int, int]],
-                 after: Mapping[PurePosixPath, tuple[int, int]]) -> list[str]:
-    """URL paths (as served: portal at /, sites at /<slug>/) of files added, changed or removed."""
-    paths = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+def changed_urls(result: BuildResult) -> list[str]:
+    """URL paths (as served: portal at /, sites at /<slug>/) of the files a build wrote anew (the
+    writer links unchanged ones) and of the pages it removed: the writer says, no folder is walked."""
+    written = result.stats.written_paths if result.stats is not None else ()
+    paths = {PurePosixPath(p) for p in (*written, *result.removed_pages)}
     return sorted(url_of(p) for p in paths if p.parts and not p.parts[0].startswith("."))
 
 

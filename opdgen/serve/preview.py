@@ -23,12 +23,13 @@ from opdgen.messages import text
 from opdgen.outputs.headers import security_headers
 from opdgen.problems import Problem
 from opdgen.serve.errorpage import error_page
-from opdgen.serve.livereload import EVERY_PAGE, changed_urls, snapshot
+from opdgen.serve.livereload import EVERY_PAGE, changed_urls
 from opdgen.serve.server import PreviewState, make_server
-from opdgen.serve.watch import watch
+from opdgen.serve.watch import Debouncer, watch
 
 HOST = "127.0.0.1"
 DEBOUNCE = 0.05  # seconds: an editor's save (temp file, rename, touch) lands well within it
+SEARCH_DELAY = 1.5  # seconds without a save before the search index is brought up to date
 
 
 def is_loopback(host: str) -> bool:
@@ -53,19 +54,32 @@ class Rebuilder:
     """One build into the served folder, then the state and the open tabs brought up to date."""
 
     def __init__(self, state: PreviewState, options: BuildOptions, lang: str,
-                 report: Callable[[Iterable[Problem], str], None], host: str = HOST) -> None:
+                 report: Callable[[Iterable[Problem], str], None], host: str = HOST,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.state = state
         self.host = host
         self.options = options
         self.lang = lang
         self.report = report
+        self.clock = clock or (lambda: options.now)
+        self.search_later = Debouncer(SEARCH_DELAY, self._search_pass)
 
     def __call__(self, now: datetime) -> None:
-        output = self.state.directory
+        """Rebuild without the search index, so the tabs show the change at once; once the admin
+        has stopped saving for SEARCH_DELAY, index again (the preview's search lags by that)."""
+        self.search_later.cancel()
+        if self._pass(now, search=False):
+            self.search_later.trigger()
+
+    def close(self) -> None:
+        self.search_later.cancel()
+
+    def _search_pass(self) -> None:
+        self._pass(self.clock(), search=True, quiet=True)
+
+    def _pass(self, now: datetime, search: bool, quiet: bool = False) -> bool:
         with self.state.lock:
-            before = snapshot(output)
-            result = build(dataclasses.replace(self.options, now=now))
-            after = snapshot(output)
+            result = build(dataclasses.replace(self.options, now=now, search=search))
             was_failing = self.state.failure is not None
             if result.ok:
                 if result.region is not None:
@@ -73,8 +87,10 @@ class Rebuilder:
                 self.state.failure = None
             else:
                 self.state.failure = error_page(result.problems, self.options.root, self.lang)
-        changed = changed_urls(before, after)
+        changed = changed_urls(result)
         self.state.hub.publish([EVERY_PAGE] if was_failing or not result.ok else changed)
+        if quiet and result.ok:
+            return True
         self.report(result.problems, self.lang)
         if result.ok:
             seconds = f"{result.seconds:.2f}"
@@ -82,6 +98,7 @@ class Rebuilder:
                             seconds=seconds.replace(".", ",") if self.lang == "id" else seconds))
         else:
             click.echo(text("cli.serve.problems", self.lang, errors=len(result.problems.errors)), err=True)
+        return result.ok
 
 
 def run_preview(
@@ -98,11 +115,11 @@ def run_preview(
     url = f"http://{shown}:{server.server_address[1]}/"
     options = BuildOptions(root=root, now=now(), output=state.directory, sites=sites,
                            include_drafts=drafts, preview_url=url)
-    rebuild = Rebuilder(state, options, lang, report, host)
+    rebuild = Rebuilder(state, options, lang, report, host, clock=now)
     stop_watch: Callable[[], None] = lambda: None  # noqa: E731
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        rebuild(now())
+        rebuild._pass(now(), search=True)  # the first build is whole
         stop_watch = watch(root, lambda: rebuild(now()), delay=DEBOUNCE, sites=sites)
         start = url + (f"{sorted(sites)[0]}/" if sites else "")
         click.echo(text("cli.serve.ready", lang, url=start))
@@ -111,6 +128,7 @@ def run_preview(
         pass
     finally:
         stop_watch()
+        rebuild.close()
         state.hub.close()
         server.server_close()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from opdgen.build.pipeline import BuildOptions, build
 from opdgen.problems import Problem, Severity
 from opdgen.serve.errorpage import error_page
-from opdgen.serve.livereload import TAG, EventHub, changed_urls, inject, snapshot, url_of
+from opdgen.serve.livereload import TAG, EventHub, changed_urls, inject, url_of
+from tests.conftest import POST
 
 
 def test_stream_says_hello_then_sends_changes_then_ends_on_close() -> None:
@@ -30,17 +34,24 @@ def test_stream_says_hello_then_sends_changes_then_ends_on_close() -> None:
     assert payload == {"build": hub.build, "paths": ["/dinkes/berita/a/index.html"]}
 
 
-def test_changed_urls_follow_inodes(tmp_path: Path) -> None:
-    (tmp_path / "dinkes/berita/a").mkdir(parents=True)
-    (tmp_path / "portal").mkdir()
-    (tmp_path / "dinkes/berita/a/index.html").write_text("a")
-    (tmp_path / "portal/index.html").write_text("p")
-    before = snapshot(tmp_path)
-    (tmp_path / "dinkes/berita/a/index.html").unlink()
-    (tmp_path / "dinkes/berita/a/index.html").write_text("a2")  # written anew, as the writer does
-    (tmp_path / "portal/new.html").write_text("n")
-    assert changed_urls(before, snapshot(tmp_path)) == ["/dinkes/berita/a/index.html", "/new.html"]
+def test_changed_urls_come_from_the_build(make_repo: Callable[..., Path]) -> None:
+    """What the writer wrote anew and the pages the build removed; unchanged files are not listed."""
+    repo = make_repo({"content/dinkes/berita/2026-11-20-a.md": POST,
+                      "content/dinkes/berita/2026-11-21-b.md": POST.replace("Pekan Imunisasi Dimulai", "Kedua")})
+    options = BuildOptions(root=repo, now=datetime(2026, 11, 28, 12, tzinfo=UTC), output=tmp_out(repo),
+                           preview_url="http://127.0.0.1:8000/", search=False)
+    assert build(options).ok
+    post = repo / "content/dinkes/berita/2026-11-20-a.md"
+    post.write_text(post.read_text() + "\nKalimat baru.\n")
+    changed = changed_urls(build(options))
+    assert "/dinkes/berita/a/index.html" in changed and "/dinkes/berita/b/index.html" not in changed
+    (repo / "content/dinkes/berita/2026-11-21-b.md").unlink()
+    assert "/dinkes/berita/b/index.html" in changed_urls(build(options))
     assert url_of(PurePosixPath("portal/index.html")) == "/index.html"
+
+
+def tmp_out(repo: Path) -> Path:
+    return repo.parent / "preview"
 
 
 def test_inject_links_the_script_in_head() -> None:
