@@ -1,14 +1,14 @@
 """The static search index (Pagefind) of each agency site and of the portal; no writing to output/.
 
-The pages to index are the rendered ones (bytes in memory, or, for a page the build reused, the same
-bytes in the previous output). Pagefind's bundled binary indexes them in a private temporary folder
-and writes its bundle there; read back into memory, it becomes OutputFile values under
-<root>/pagefind/. The bundle is deterministic, and an index whose pages all kept their keys is
-reused like an unchanged page.
-What is indexed: for posts and halaman, a small document made from the content itself (title,
-kind, date, summary, body: `with_search_doc`), so an index never reads rendered pages back and
-Pagefind parses a fifth of the bytes; for other pages, the page itself when its template marks
-`data-pagefind-body` (the public-service sections).
+Every index is made from the content, not from rendered pages: one small document per published
+post, halaman, agenda event, register document and service (title, kind, date, summary, body, and
+the link to its page: `with_search_doc`), so Pagefind parses a fifth of the bytes of whole pages,
+the indexes can be built while the pages render (opdgen.build.pipeline runs this in a background
+thread), and the portal's index over every agency is the same whether or not the agencies' pages
+were rendered in this build. The documents are laid out once in a private temporary folder for all
+indexes; Pagefind's bundled binary indexes each root there, and its bundle, read back into memory,
+becomes OutputFile values under <root>/pagefind/. The bundle is deterministic, and an index whose
+documents did not change is reused like an unchanged page.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from opdgen.content.model import Kind, Region
 from opdgen.markup.bodies import default_jobs
 from opdgen.outputs.files import OutputFile, PageReuse
 from opdgen.problems import Problem, ProblemError
-from opdgen.render.context import PostView, SiteView, Urls, post_rel, post_view, site_view
+from opdgen.render.context import PostView, Urls, post_rel, post_view, site_view
 
 BUNDLE = "pagefind"
 MARK = b"data-pagefind-body"
@@ -49,14 +49,13 @@ class SearchRoot:
 
 
 def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], with_portal: bool = True,
-                 kind_label: Callable[[Kind], str] | None = None,
-                 files: Sequence[OutputFile] = ()) -> list[OutputFile]:
+                 kind_label: Callable[[Kind], str] | None = None) -> list[OutputFile]:
     """The Pagefind bundle of each of `sites`, and the portal's over every agency.
 
     Every index is made from the content (never from rendered pages), so this can run while the
     pages are being rendered, and the portal's index is the same whether or not the agencies'
     pages were rendered in this build (`build --site portal` in a CI job of its own renders none)."""
-    documents = region_documents(region, files, kind_label or (lambda kind: kind.value))
+    documents = region_documents(region, kind_label or (lambda kind: kind.value))
     by_site: dict[str, list[OutputFile]] = {}
     for doc in documents:
         by_site.setdefault(doc.path.parts[0], []).append(doc)
@@ -74,30 +73,22 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
         else:
             todo.append((sr, key))
     if todo:
-        out += _build_all(todo, language, reuse)
+        out += _build_all(todo, language)
     return out
 
 
-def region_documents(region: Region, files: Sequence[OutputFile],
-                     kind_label: Callable[[Kind], str]) -> list[OutputFile]:
+def region_documents(region: Region, kind_label: Callable[[Kind], str]) -> list[OutputFile]:
     """A search document for every published post of every agency (all kinds but SKM results,
-    which have no page of their own), taken from its rendered page when this build made one."""
-    made = {f.path: f for f in files if f.search_doc}
+    which have no page of their own), at the path of its page."""
     out = []
     for site in region.sites:
         urls = Urls(site.config.base_url)
-        view_site: SiteView | None = None
+        view_site = site_view(site.config, urls, "", None)
         for post in site.posts:
-            if post.kind is Kind.SKM:
-                continue
-            path = PurePosixPath(site.slug) / post_rel(post) / "index.html"
-            page = made.get(path)
-            if page is None:
-                if view_site is None:
-                    view_site = site_view(site.config, urls, "", None)
+            if post.kind is not Kind.SKM:
+                path = PurePosixPath(site.slug) / post_rel(post) / "index.html"
                 view = post_view(post, view_site, urls, kind_label)
-                page = with_search_doc(view, OutputFile(path, b"", is_page=True))
-            out.append(page)
+                out.append(with_search_doc(view, OutputFile(path, b"", is_page=True)))
     return out
 
 
@@ -165,19 +156,7 @@ def _reused_bundle(root: str, key: str, reuse: PageReuse | None) -> list[OutputF
     return out
 
 
-def _page_bytes(f: OutputFile, reuse: PageReuse | None) -> bytes:
-    if f.search_doc:
-        return f.search_doc
-    if not f.reused:
-        return f.data
-    if reuse is None or reuse.output_dir is None:
-        raise ProblemError([Problem(PurePosixPath(str(f.path)), None, "search.index_failed",
-                                    {"detail": "reused page without a previous output"})])
-    return (reuse.output_dir / f.path).read_bytes()
-
-
-def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str,
-               reuse: PageReuse | None) -> list[OutputFile]:
+def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str) -> list[OutputFile]:
     """Run the bundled Pagefind binary once per index, one per core at a time.
 
     The binary itself indexes a site in tens of milliseconds; its Python service API spends about
@@ -192,7 +171,7 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str,
     with tempfile.TemporaryDirectory(prefix="opdgen-search-") as tmp:
         pages = Path(tmp) / "pages"  # every document once, at its path: <site>/berita/x/index.html
         written: set[PurePosixPath] = set()
-        counts = [_lay_out(sr, pages, reuse, written) for sr, _ in todo]
+        counts = [_lay_out(sr, pages, written) for sr, _ in todo]
         with ThreadPoolExecutor(max(1, default_jobs())) as pool:
             jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
             parts = pool.map(lambda job: _build_one(binary, job[0], job[1], job[2], language, pages,
@@ -231,14 +210,14 @@ def _failure(detail: str) -> Problem:
     return Problem(PurePosixPath("opdgen.yaml"), None, "search.index_failed", {"detail": detail})
 
 
-def _lay_out(sr: SearchRoot, pages: Path, reuse: PageReuse | None, written: set[PurePosixPath]) -> int:
+def _lay_out(sr: SearchRoot, pages: Path, written: set[PurePosixPath]) -> int:
     """Write the documents of one index below pages (each file once for all indexes); how many."""
     count = 0
     for f in sorted(sr.pages, key=lambda f: f.path):
         if f.path in written:
             count += 1
             continue
-        data = _page_bytes(f, reuse)
+        data = f.search_doc
         if MARK not in data:
             continue
         target = pages / f.path

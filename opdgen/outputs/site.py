@@ -18,7 +18,6 @@ from opdgen.outputs.feeds import FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import media_files
 from opdgen.outputs.public import SiteSection, claimed_pages, home_blocks, section_menu, site_sections
-from opdgen.outputs.search import with_search_doc
 from opdgen.render import context as c
 from opdgen.render.themes import Theme, fingerprinted
 
@@ -106,12 +105,12 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
         files += _posts(r, posts, [home_crumb, section], site_yaml, [*berita, *pengumuman])
     claimed = {sections.r.urls.path(f"{slug}/") for slug in claimed_pages()}
     for view in (v for v in halaman if v.url not in claimed):  # a section renders those itself
-        files.append(with_search_doc(view, r.render(
+        files.append(r.render(
             "halaman.html", view.url.removeprefix(urls.base_path), title=view.title,
             description=view.summary or config.description, kind="halaman",
             crumbs=[home_crumb, c.Crumb(view.title, view.url)], deps=_deps(site_yaml, [view]),
             post=view,
-        )))
+        ))
     files += _tags(r, region, [*berita, *pengumuman], home_crumb, site_yaml, label)
     files.append(r.render(
         "404.html", "404.html", title=label("not_found_title"),
@@ -172,13 +171,13 @@ def _posts(
         older = posts[i + 1] if i + 1 < len(posts) else None
         newer = posts[i - 1] if i > 0 else None
         related = _related(view, by_tag)
-        out.append(with_search_doc(view, r.render(
+        out.append(r.render(
             "post.html", view.url.removeprefix(r.urls.base_path), title=view.title,
             description=view.summary or r.site.description, kind="post",
             crumbs=[*crumbs, c.Crumb(view.title, view.url)],
             deps=_deps(site_yaml, [view, *(p for p in (older, newer) if p), *related]),
             post=view, prev_post=older, next_post=newer, related=related,
-        )))
+        ))
     return out
 
 
