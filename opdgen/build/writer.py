@@ -94,7 +94,8 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[s
         f = wanted[rel]
         target, current = staging / rel, output_dir / rel
         # reused: the page renderer found its inputs unchanged and checked the old file is there
-        if f is None or f.reused or _same_bytes(current, f.data):
+        data = b"" if f is None or f.reused else f.content()  # one lazy file in memory at a time
+        if f is None or f.reused or _same_bytes(current, data):
             unchanged += 1
             current_ino = os.lstat(current).st_ino
             if existing.get(rel) == current_ino:
@@ -106,7 +107,7 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[s
             pages_written += f.is_page
             written_paths.append(rel)
             _clear(target, rel in existing)
-            target.write_bytes(f.data)
+            target.write_bytes(data)
     _fsync_dir(staging)
     _swap_in(staging, output_dir)
     pages = sum(1 for f in files if f.is_page)

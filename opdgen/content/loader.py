@@ -233,13 +233,13 @@ class _SiteLoader:
         region = self.config.name
         tasks = dict(
             self.media.preview_task(p.media, p.title, site.config, region, site.logo)
-            for site in sites for p in site.posts
+            for site in sites for p in site.posts if p.kind is not Kind.SKM  # SKM results: no page
         )
         self.media.warm_previews(tasks, self.bodies.jobs)
         return [
             replace(site, posts=tuple(
                 replace(p, media=self.media.with_preview(p.media, p.title, p.slug, site.config, region,
-                                                         site.logo))
+                                                         site.logo)) if p.kind is not Kind.SKM else p
                 for p in site.posts))
             for site in sites
         ]

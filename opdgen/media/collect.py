@@ -102,9 +102,14 @@ class MediaCollector:
                      logo: MediaImage | None) -> PostMedia:
         """The post's media with its 1200x630 social preview: its photo cropped, else a drawn card."""
         key, task = self.preview_task(media, title, site, region, logo)
-        derived = self.store.remember(key, lambda: _one(make_preview(task)))
-        data = derived.variants[0].data
-        variant = Variant(f"media/og-{slug}.{_short(data)}.jpg", social.WIDTH, social.HEIGHT, "jpeg", data)
+        store = self.store
+
+        def load() -> bytes:  # at write time, from the cache (drawn again if it went missing)
+            return store.remember(key, lambda: _one(make_preview(task))).variants[0].data
+
+        data = load()  # 10,000 previews are about 500 MB: only their names and digests stay in memory
+        variant = Variant(f"media/og-{slug}.{_short(data)}.jpg", social.WIDTH, social.HEIGHT, "jpeg", b"",
+                          load=load, digest=hashlib.sha256(data).hexdigest())
         return dataclasses.replace(media, social=variant)
 
     def preview_task(self, media: PostMedia, title: str, site: SiteConfig, region: str,

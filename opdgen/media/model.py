@@ -4,6 +4,7 @@ uses them. No I/O and no Pillow here: the content model and the outputs import t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -18,7 +19,9 @@ class Variant:
     width: int
     height: int
     format: str  # webp, jpeg, png or svg
-    data: bytes = field(repr=False)
+    data: bytes = field(repr=False)  # empty when `load` gives the bytes (kept out of memory)
+    load: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+    digest: str = ""  # SHA-256 of the bytes, set with `load`
 
     @property
     def mime(self) -> str:

@@ -39,9 +39,16 @@ class OutputFile:
     digest: str = ""  # SHA-256 of the bytes, when known without hashing `data`
     reused: bool = False  # the previous output holds exactly these bytes: link it, don't render
     search_doc: bytes = b""  # a page's text for the search index, made from its content, not its HTML
+    # bytes kept out of memory (social previews: read from the image cache when written); with it,
+    # `data` is empty and `digest` set
+    load: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+
+    def content(self) -> bytes:
+        """The file's bytes (loaded now when they were kept out of memory)."""
+        return self.load() if self.load is not None and not self.data else self.data
 
     def sha256(self) -> str:
-        return self.digest or hashlib.sha256(self.data).hexdigest()
+        return self.digest or hashlib.sha256(self.content()).hexdigest()
 
 
 def sri(data: bytes) -> str:

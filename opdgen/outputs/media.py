@@ -6,16 +6,18 @@ Pure: the loaded site in, OutputFile values out, one per path (an image used twi
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import PurePosixPath
 
 from opdgen.content.model import Region, Site
 from opdgen.media.html import for_cards
-from opdgen.media.model import Document, MediaImage
-from opdgen.outputs.files import OutputFile
+from opdgen.media.model import Document, MediaImage, Variant
+from opdgen.outputs.files import OutputFile, PageReuse
 
 
-def media_files(root: str, site: Site) -> list[OutputFile]:
-    """Image variants and documents under output/<root>/, sorted by path."""
+def media_files(root: str, site: Site, reuse: PageReuse | None = None) -> list[OutputFile]:
+    """Image variants and documents under output/<root>/, sorted by path. A variant kept out of
+    memory (a social preview) that the previous output already holds is linked, never loaded."""
     images: list[MediaImage] = [site.logo] if site.logo is not None else []
     documents: list[Document] = list(site.documents)
     for post in site.posts:  # drafts are gone by now: their photos are not published
@@ -23,7 +25,14 @@ def media_files(root: str, site: Site) -> list[OutputFile]:
         documents += post.media.documents()
         if post.media.social is not None:
             images.append(MediaImage(post.source.path, (post.media.social,)))
-    return _files(root, images, documents)
+    files = _files(root, images, documents)
+    if reuse is None:
+        return files
+    out = []
+    for f in files:
+        digest = reuse.lookup(f.path, f.key) if f.load is not None else None
+        out.append(dataclasses.replace(f, reused=True) if digest == f.digest and digest else f)
+    return out
 
 
 def portal_card_files(root: str, region: Region) -> list[OutputFile]:
@@ -37,15 +46,19 @@ def portal_card_files(root: str, region: Region) -> list[OutputFile]:
 def _files(root: str, images: list[MediaImage], documents: list[Document]) -> list[OutputFile]:
     files: dict[PurePosixPath, OutputFile] = {}
 
-    def add(rel: str, data: bytes, source: PurePosixPath) -> None:
+    def add(rel: str, data: bytes, source: PurePosixPath, variant: Variant | None = None) -> None:
         path = PurePosixPath(root) / rel
         known = files.get(path)
         deps = frozenset({str(source)}) | (known.deps if known else frozenset())
-        files[path] = OutputFile(path, data, deps)
+        if variant is not None and variant.load is not None:  # bytes stay in the cache until written
+            files[path] = OutputFile(path, b"", deps, key=f"media:{variant.digest}", digest=variant.digest,
+                                     load=variant.load)
+        else:
+            files[path] = OutputFile(path, data, deps)
 
     for image in images:
         for variant in image.variants:
-            add(variant.rel, variant.data, image.source)
+            add(variant.rel, variant.data, image.source, variant)
     for document in documents:
         add(document.rel, document.data, document.source)
     return [files[p] for p in sorted(files)]

@@ -67,7 +67,7 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
     site_yaml = str(config.source)
     brand, brand_rel = brand_file(root, config.colour, site_yaml)
     files = [brand, *theme_files(root, theme)]
-    files += media_files(root, site)  # processed images (logo included) and documents
+    files += media_files(root, site, reuse)  # processed images (logo included) and documents
     sv = c.site_view(config, urls, brand_rel, None, logo=site.logo)
     menu_entries = (
         [(m.label, m.url) for m in config.menu] if config.menu is not None

@@ -269,3 +269,19 @@ def test_every_post_has_a_1200x630_open_graph_image(media_repo: Path) -> None:
         assert url is not None and '<meta name="twitter:card" content="summary_large_image">' in html
         with Image.open(out / url.group(1)) as image:
             assert (image.format, image.size) == ("JPEG", (1200, 630))
+
+
+def test_previews_stay_out_of_memory_and_an_unchanged_one_is_linked(media_repo: Path) -> None:
+    """A social preview's bytes are read from the image cache only to be written: the loaded region
+    keeps its name and digest, and a rebuild links the file the output already holds."""
+    shutil.rmtree(media_repo / ".opdgen-cache/stamps", ignore_errors=True)
+    before = {p.name: p.stat().st_ino for p in (media_repo / "output/dinkes/media").glob("og-*")}
+    result = build(BuildOptions(root=media_repo, now=datetime(2026, 11, 28, 12, tzinfo=ZoneInfo("Asia/Jakarta"))))
+    assert result.ok and result.region is not None and before
+    socials = [p.media.social for s in result.region.sites for p in s.posts if p.media.social is not None]
+    assert socials and all(v.data == b"" and v.load is not None for v in socials)
+    assert all(hashlib.sha256(v.load()).hexdigest() == v.digest for v in socials if v.load is not None)
+    previews = [f for f in result.files if f.path.name.startswith("og-")]
+    assert previews and all(f.reused and not f.data for f in previews)
+    after = {p.name: p.stat().st_ino for p in (media_repo / "output/dinkes/media").glob("og-*")}
+    assert after == before  # linked, not written again
