@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import os
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -168,15 +169,28 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str) -> list[Ou
         binary = str(get_executable())
     except Exception as exc:  # the wheel without its binary: a problem with a fix, not a crash
         raise ProblemError([_failure(f"{type(exc).__name__}: {exc}")]) from None
-    with tempfile.TemporaryDirectory(prefix="opdgen-search-") as tmp:
+    needed = sum(len(f.search_doc) for sr, _ in todo for f in sr.pages)
+    with tempfile.TemporaryDirectory(prefix="opdgen-search-", dir=_scratch(needed)) as tmp:
         pages = Path(tmp) / "pages"  # every document once, at its path: <site>/berita/x/index.html
-        written: set[PurePosixPath] = set()
-        counts = [_lay_out(sr, pages, written) for sr, _ in todo]
+        counts = _lay_out(todo, pages)
         with ThreadPoolExecutor(max(1, default_jobs())) as pool:
             jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
             parts = pool.map(lambda job: _build_one(binary, job[0], job[1], job[2], language, pages,
                                                     Path(tmp)), jobs)
             return [f for part in parts for f in part]
+
+
+def _scratch(needed: int) -> str | None:
+    """A folder in memory (/dev/shm) for the documents and bundles when it has room for them three
+    times over: Pagefind reads and writes tens of thousands of small files there, which a disk does
+    several times slower. Else the system's temporary folder (containers often give /dev/shm 64 MB)."""
+    shm = "/dev/shm"
+    try:
+        info = os.statvfs(shm)
+    except OSError:
+        return None
+    free = info.f_bavail * info.f_frsize
+    return shm if os.access(shm, os.W_OK) and free > 3 * needed + (64 << 20) else None
 
 
 def _build_one(binary: str, sr: SearchRoot, key: str, count: int, language: str, pages: Path,
@@ -210,23 +224,17 @@ def _failure(detail: str) -> Problem:
     return Problem(PurePosixPath("opdgen.yaml"), None, "search.index_failed", {"detail": detail})
 
 
-def _lay_out(sr: SearchRoot, pages: Path, written: set[PurePosixPath]) -> int:
-    """Write the documents of one index below pages (each file once for all indexes); how many."""
-    count = 0
-    for f in sorted(sr.pages, key=lambda f: f.path):
-        if f.path in written:
-            count += 1
-            continue
-        data = f.search_doc
-        if MARK not in data:
-            continue
-        target = pages / f.path
+def _lay_out(todo: Sequence[tuple[SearchRoot, str]], pages: Path) -> list[int]:
+    """Write the documents of every index to build below pages, each once and all in path order
+    (a folder in memory lists its files in the order they were made, and Pagefind's bundle follows
+    the order it reads them in: the same documents must always be made in the same order); the
+    number of documents of each index."""
+    documents = {f.path: f.search_doc for sr, _ in todo for f in sr.pages if MARK in f.search_doc}
+    for path in sorted(documents):
+        target = pages / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.add(f.path)
-        count += 1
-    return count
-
+        target.write_bytes(documents[path])
+    return [sum(1 for f in sr.pages if f.path in documents) for sr, _ in todo]
 
 def _bundle_files(root: str, key: str, bundle: Path) -> list[OutputFile]:
     """The files Pagefind wrote, read back into memory (the writer publishes them)."""
