@@ -27,6 +27,7 @@ import os
 import stat
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,12 +35,14 @@ import opdgen
 from opdgen.config import CONFIG_FILE, load_region_config
 from opdgen.fsguard import Repo
 from opdgen.problems import Problems
+from opdgen.render.themes import bundled_theme_dir
 
 if TYPE_CHECKING:
     from opdgen.build.pipeline import BuildOptions
     from opdgen.content.model import Region
 
 FORMAT = 1
+DEPENDENCIES = ("jinja2", "markdown", "nh3", "pillow", "pyyaml", "pagefind-bin", "markupsafe")
 _PACKAGE = Path(opdgen.__file__).resolve().parent
 
 
@@ -63,11 +66,12 @@ def input_digest(options: BuildOptions) -> str | None:
         return None
     h = hashlib.sha256()
     h.update(json.dumps([FORMAT, opdgen.__version__, options.include_drafts, sorted(options.sites),
-                         options.with_portal, options.preview_url,
-                         os.environ.get("SOURCE_DATE_EPOCH", "")]).encode())
+                         options.with_portal, options.preview_url, os.environ.get("SOURCE_DATE_EPOCH", ""),
+                         _dependency_versions()]).encode())
     try:
         _identities(h, root, [root / CONFIG_FILE, root / "content", root / "themes"])
-        _identities(h, _PACKAGE, [_PACKAGE])  # opdgen's code and its bundled theme
+        # opdgen's code, and its bundled theme (inside the package in a wheel, beside it in a checkout)
+        _identities(h, _PACKAGE, [_PACKAGE, bundled_theme_dir()])
         # git: security.txt's Expires follows the HEAD commit's date, and the published report reads
         # history; any new commit counts (a worktree's .git is a file pointing elsewhere: no fast path)
         git = root / ".git"
@@ -83,6 +87,17 @@ def stamp_path(cache_dir: Path, output: Path) -> Path:
     """Where the stamp of one output folder lives."""
     name = hashlib.sha256(str(output.absolute()).encode()).hexdigest()[:32]
     return cache_dir / "stamps" / f"{name}.json"
+
+
+def _dependency_versions() -> list[str]:
+    """The libraries whose upgrade can change the output bytes."""
+    found = []
+    for name in DEPENDENCIES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return found
 
 
 def output_digest(output: Path) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from opdgen.build import uptodate
 from tests.conftest import POST, tree_bytes
 
 B = "content/dinkes/berita/"
@@ -121,3 +122,13 @@ def test_warnings_are_never_skipped(make_repo: Callable[..., Path], run_cli: Cal
     assert "peringatan" in first
     second = build(run_cli, repo)
     assert NOTHING not in second and "peringatan" in second
+
+
+def test_a_library_upgrade_builds(repo: Path, run_cli: Callable[..., Result],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output depends on the libraries (Markdown, the sanitizer, Pillow, Pagefind ...) too."""
+    assert NOTHING in build(run_cli, repo)
+    real = uptodate._dependency_versions
+    monkeypatch.setattr(uptodate, "_dependency_versions", lambda: [*real(), "markdown=99"])
+    assert NOTHING not in build(run_cli, repo)
+    assert NOTHING in build(run_cli, repo)
