@@ -65,7 +65,7 @@ bench-serve: $(TEST_STAMP)
 # an agency home, a post and the portal home must score 100 in all four categories. Not in `make test`.
 # Needs chromium, nginx and openssl; JSON reports in benchmarks/results/lighthouse/.
 .PHONY: audit
-audit: $(STAMP) $(NODE_STAMP)
+audit: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m benchmarks.audit
 
 clean:

@@ -32,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.lighthouse import CATEGORIES, PageResult, median_run, page_result, table, verdict
+from tests.e2e.test_nginx import HTTP_BLOCK  # the same nginx frame as the serving tests
 
 ROOT = Path(__file__).resolve().parent.parent
 OPDGEN = ROOT / ".venv" / "bin" / "opdgen"
@@ -50,25 +51,6 @@ PAGES = (
 CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
                 "--ignore-certificate-errors")
-HTTP_BLOCK = """\
-daemon off;
-master_process on;
-worker_processes 1;
-{user}pid {work}/nginx.pid;
-error_log {work}/error.log warn;
-events {{ worker_connections 128; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    types {{ application/atom+xml xml; }}
-    access_log off;
-    client_body_temp_path {work}/body;
-    proxy_temp_path {work}/proxy;
-    fastcgi_temp_path {work}/fastcgi;
-    uwsgi_temp_path {work}/uwsgi;
-    scgi_temp_path {work}/scgi;
-{servers}}}
-"""
 
 
 def free_port() -> int:
