@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import multiprocessing
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -234,43 +236,66 @@ def allowed_domains(region: Region) -> tuple[str, ...]:
 
 
 def scan_region(repo: Repo, region: Region, problems: Problems, only: frozenset[str] = frozenset(),
-                cache: CacheDB | None = None) -> None:
+                cache: CacheDB | None = None, jobs: int = 1) -> None:
     """Warn about spam in every Markdown file and site.yaml of the region's sites (drafts too).
 
-    Findings are cached by the file's text and the allowlist, so an unchanged file is not scanned again.
+    Findings are cached by the file's text (its SHA-256) and the allowlist, so an unchanged file is
+    not scanned again, and a published post, whose text the loader has hashed, is not even read
+    again. Files not in the cache are scanned by `jobs` processes when there are many.
     """
     allowed = allowed_domains(region)
+    hashed = {str(p.source.path): p.content_hash for site in region.sites for p in site.posts}
     texts: dict[PurePosixPath, str] = {}
+    digests: dict[PurePosixPath, str] = {}
     for site in region.sites:
         if only and site.slug not in only:
             continue
         for item in repo.walk(repo.root / "content" / site.slug):
             if isinstance(item, Refused) or item.suffix.lower() not in (".md", ".yaml"):
                 continue  # the loader reports refused files
+            rel = repo.rel(item)
+            known = hashed.get(str(rel))
+            if known is not None:
+                digests[rel] = known
+                continue
             try:
-                texts[repo.rel(item)] = repo.read_text(item)
+                texts[rel] = repo.read_text(item)
             except Refused:
                 continue
+            digests[rel] = hashlib.sha256(texts[rel].encode("utf-8")).hexdigest()
     prefix = _cache_prefix(allowed)
-    keys = {rel: hashlib.sha256((prefix + text).encode()).hexdigest() for rel, text in texts.items()}
-    known = cache.get_many(CACHE_NAMESPACE, keys.values()) if cache is not None else {}
-    fresh: dict[str, bytes] = {}
-    for rel, text in texts.items():
-        key = keys[rel]
-        if key in known:
-            hits = [Hit(*row) for row in json.loads(known[key])]
-        else:
-            hits = scan_text(text, allowed)
-            fresh[key] = json.dumps([[h.line, h.kind, h.value] for h in hits]).encode()
-        for hit in hits:
-            if hit.kind == "term":
-                problems.warn(rel, hit.line, "spam.term", term=hit.value)
+    keys = {rel: hashlib.sha256((prefix + digest).encode()).hexdigest() for rel, digest in digests.items()}
+    found = cache.get_many(CACHE_NAMESPACE, keys.values()) if cache is not None else {}
+    missing = sorted(rel for rel in keys if keys[rel] not in found)
+    for rel in missing:
+        if rel not in texts:
+            texts[rel] = repo.read_text(repo.root / rel)
+    fresh = dict(zip((keys[rel] for rel in missing),
+                     _scan_all([texts[rel] for rel in missing], allowed, jobs), strict=True))
+    for rel in sorted(keys):
+        for line, kind, value in json.loads(found.get(keys[rel]) or fresh[keys[rel]]):
+            if kind == "term":
+                problems.warn(rel, line, "spam.term", term=value)
             else:
-                problems.warn(rel, hit.line, "spam.link", domain=hit.value)
+                problems.warn(rel, line, "spam.link", domain=value)
     if cache is not None and fresh:
         cache.put_many(CACHE_NAMESPACE, fresh)
 
 
+def _scan_all(texts: list[str], allowed: Sequence[str], jobs: int) -> list[bytes]:
+    """The findings of each text as cached JSON, in a pool of processes when there are many."""
+    if jobs <= 1 or len(texts) < _POOL_FROM:
+        return [_findings(text, allowed) for text in texts]
+    chunk = max(50, len(texts) // (jobs * 4))
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_findings, texts, [allowed] * len(texts), chunksize=chunk))
+
+
+def _findings(text: str, allowed: Sequence[str]) -> bytes:
+    return json.dumps([[h.line, h.kind, h.value] for h in scan_text(text, allowed)]).encode()
+
+
+_POOL_FROM = 400  # fewer texts than this: forking costs more than it saves
 CACHE_NAMESPACE = "spam"
 
 

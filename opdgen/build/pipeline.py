@@ -14,14 +14,16 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from opdgen.build import progress
+from opdgen.build.changes import Changes, remove_sidecar, since_last_build, trusted_sources, write_sidecar
 from opdgen.build.serving import serving_outputs
 from opdgen.build.uptodate import Stamp, input_digest, judge, remove_stamp, stamp_path, write_stamp
-from opdgen.build.writer import OutputConflict, WriteStats, check_unique, write_output
+from opdgen.build.writer import OutputConflict, Writer, WriteStats, check_unique
 from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
 from opdgen.content.loader import CACHE_DIR, CONTENT_DIR, LoadOptions, load_region
 from opdgen.content.model import Region
 from opdgen.fsguard import Repo
+from opdgen.markup.bodies import default_jobs
 from opdgen.outputs.files import OutputFile, PageReuse, state_file
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
@@ -51,6 +53,7 @@ class BuildOptions:
     reuse_pages: bool = False  # build: pages whose inputs did not change are linked, not rendered
     verify_reuse: bool = True  # hash a page before reusing it (output/ may have been altered)
     search: bool = True  # False (serve's first pass): keep the previous search bundles as they are
+    changes: Changes | None = None  # only these Markdown files changed since the last clean build
 
 
 @dataclass(slots=True)
@@ -62,6 +65,8 @@ class BuildResult:
     seconds: float = 0.0
     up_to_date: Stamp | None = None  # output/ was already this build: nothing was read or written
     removed_pages: tuple[str, ...] = ()  # pages of the previous output this build no longer has
+    trusted: frozenset[str] | None = None  # pages were kept by their deps: only these posts changed
+    writer: Writer | None = None  # the spare tree the files went into as they were made (build only)
 
     @property
     def ok(self) -> bool:
@@ -88,8 +93,10 @@ class BuildResult:
         return self.stats.pages_written if self.stats is not None else 0
 
 
-def render_all(options: BuildOptions) -> BuildResult:
-    """Load and render; nothing is written. Problems are collected in the result."""
+def render_all(options: BuildOptions, write_to: Path | None = None) -> BuildResult:
+    """Load and render; problems are collected in the result. Nothing is written, unless write_to
+    names the output folder: then each file goes into its spare tree as soon as it is made (its
+    bytes leave memory), and `build` swaps the tree in when the whole build went well."""
     started = time.perf_counter()
     only = frozenset() if options.with_portal else options.sites
     with progress.stage("progress.load"):
@@ -106,7 +113,8 @@ def render_all(options: BuildOptions) -> BuildResult:
         problems.add(CONTENT_DIR, None, "site.unknown", site=wanted)
     if region is not None:  # the spam tripwire: warnings (errors with --strict)
         cache = CacheDB((options.cache_dir or options.root / CACHE_DIR) / "cache.sqlite")
-        scan_region(Repo(options.root), region, problems, options.sites, cache)
+        scan_region(Repo(options.root), region, problems, options.sites, cache,
+                    options.jobs or default_jobs())
         cache.close()
         check_register(region, problems, options.sites)  # PPID: broken file links, freshness notices
         check_standing(Repo(options.root), region, problems, options.sites)  # notices: missing halaman
@@ -120,9 +128,21 @@ def render_all(options: BuildOptions) -> BuildResult:
     files: list[OutputFile] = []
     reuse = (PageReuse.load(options.output or options.root / "output", verify=options.verify_reuse)
              if options.reuse_pages else None)
+    if reuse is not None:  # trust the pages' deps when only posts changed, in place (opdgen.build.changes)
+        reuse.trusted = result.trusted = trusted_sources(options.changes, region)
     label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
     built = [s.slug for s in region.sites if not options.sites or s.slug in options.sites]
+    keep: list[str] = []
+    if options.sites:  # carry the other sites over unchanged, with their nginx.conf and manifest
+        others = [s.slug for s in region.sites if s.slug not in options.sites]
+        keep = [*others, *(f"{SERVER_DIR}/{slug}" for slug in others)]
+
+    def put(made: Iterable[OutputFile]) -> list[OutputFile]:
+        return result.writer.put_all(made) if result.writer is not None else list(made)
+
     try:
+        if write_to is not None:
+            result.writer = Writer(write_to, keep)
         with ThreadPoolExecutor(1) as background:
             # the search indexes are made from the content: Pagefind runs while the pages render
             search = background.submit(search_files, region, reuse, built, options.with_portal,
@@ -130,16 +150,16 @@ def render_all(options: BuildOptions) -> BuildResult:
             with progress.stage("progress.render", len(region.sites) + options.with_portal):
                 for site in region.sites:
                     if site.slug in built:
-                        files += render_site(site, region, env, theme, reuse)
+                        files += put(render_site(site, region, env, theme, reuse))
                     progress.advance()
                 if options.with_portal:
-                    files += render_portal(region, env, theme, reuse)
-                    files += published_report(options.root, region, theme)  # report.publish: true
+                    files += put(render_portal(region, env, theme, reuse))
+                    files += put(published_report(options.root, region, theme))  # report.publish: true
                     progress.advance()
             with progress.stage("progress.search"):
-                files += search.result() if search is not None else previous_bundles(reuse)
-        files += serving_outputs(files, region, options.root)  # headers, security.txt, manifests
-        files.append(state_file(files))  # page keys for the next build
+                files += put(search.result() if search is not None else previous_bundles(reuse))
+        files += put(serving_outputs(files, region, options.root))  # headers, security.txt, manifests
+        files += put([state_file(files)])  # page keys for the next build
         check_unique(files)
     except ProblemError as exc:
         problems.extend(exc.problems)
@@ -180,23 +200,29 @@ def build(options: BuildOptions) -> BuildResult:
     verdict = judge(options, output, stamp_file, inputs)
     if verdict.fresh is not None:
         return _done(BuildResult(problems=Problems(), up_to_date=verdict.fresh), started)
+    changes = since_last_build(verdict, inputs, stamp_file, options.now)
     remove_stamp(stamp_file)
+    remove_sidecar(stamp_file)
     # output/ changed since the last clean build (or nobody knows): reuse a page only after checking its
     # bytes; serve's output is its own private folder
     verify = not verdict.intact and options.preview_url is None
-    result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify))
-    if not result.ok:
-        return _done(result, started)
-    keep: Iterable[str] = ()
-    if options.sites and result.region is not None:  # carry the other sites over unchanged
-        others = [s.slug for s in result.region.sites if s.slug not in options.sites]
-        keep = [*others, *(f"{SERVER_DIR}/{slug}" for slug in others)]  # and their nginx.conf, manifest
     try:
-        with progress.stage("progress.write", len(result.files)):
-            result.stats = write_output(result.files, output, keep=keep)
+        result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
+                                                changes=changes), write_to=output)
+    except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
+        result = BuildResult(problems=Problems())
+        result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
+                            detail=f"{output} ({exc.strerror or exc})")
+        return _done(result, started)
+    if not result.ok or result.writer is None:
+        return _done(result, started)
+    try:
+        with progress.stage("progress.write"):
+            result.stats = result.writer.finish()
         if inputs is not None and result.region is not None and not result.problems.warnings:
             write_stamp(stamp_file, output, inputs, result.region, result.site_count, result.pages,
                         len(result.files))
+            write_sidecar(stamp_file, inputs, result.region)
     except OSError as exc:
         result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
                             detail=f"{output} ({exc.strerror or exc})")

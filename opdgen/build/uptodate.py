@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import metadata
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from opdgen.build.pipeline import BuildOptions
     from opdgen.content.model import Region
 
-FORMAT = 1
+FORMAT = 2
 DEPENDENCIES = ("jinja2", "markdown", "nh3", "pillow", "pyyaml", "pagefind-bin", "markupsafe")
 _PACKAGE = Path(opdgen.__file__).resolve().parent
 
@@ -49,6 +50,7 @@ _PACKAGE = Path(opdgen.__file__).resolve().parent
 @dataclass(frozen=True, slots=True)
 class Stamp:
     inputs: str
+    context: str  # Inputs.context: all inputs but the Markdown files of content/
     outputs: str
     built_at: datetime
     valid_until: datetime
@@ -57,8 +59,24 @@ class Stamp:
     files: int
 
 
-def input_digest(options: BuildOptions) -> str | None:
-    """The digest of everything a build reads (None: cannot tell, build in full)."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a build reads, by identity: `context` is everything but the Markdown files of content/,
+    which are in `markdown` one by one (so the next build can tell which posts alone changed)."""
+
+    context: str
+    markdown: Mapping[str, str]  # repository path -> identity
+
+    @property
+    def digest(self) -> str:
+        h = hashlib.sha256(self.context.encode())
+        for rel in sorted(self.markdown):
+            h.update(f"{rel}\0{self.markdown[rel]}\n".encode())
+        return h.hexdigest()
+
+
+def input_digest(options: BuildOptions) -> Inputs | None:
+    """The identities of everything a build reads (None: cannot tell, build in full)."""
     root = options.root
     problems = Problems()
     config = load_region_config(Repo(root), problems)
@@ -68,8 +86,9 @@ def input_digest(options: BuildOptions) -> str | None:
     h.update(json.dumps([FORMAT, opdgen.__version__, options.include_drafts, sorted(options.sites),
                          options.with_portal, options.preview_url, os.environ.get("SOURCE_DATE_EPOCH", ""),
                          _dependency_versions()]).encode())
+    markdown: dict[str, str] = {}
     try:
-        _identities(h, root, [root / CONFIG_FILE, root / "content", root / "themes"])
+        _identities(h, root, [root / CONFIG_FILE, root / "content", root / "themes"], markdown)
         # opdgen's code, and its bundled theme (inside the package in a wheel, beside it in a checkout)
         _identities(h, _PACKAGE, [_PACKAGE, bundled_theme_dir()])
         # git: security.txt's Expires follows the HEAD commit's date, and the published report reads
@@ -80,7 +99,7 @@ def input_digest(options: BuildOptions) -> str | None:
         _identities(h, root, [git / "HEAD", git / "packed-refs", git / "refs"])
     except (_Linked, OSError):
         return None
-    return h.hexdigest()
+    return Inputs(h.hexdigest(), markdown)
 
 
 def stamp_path(cache_dir: Path, output: Path) -> Path:
@@ -124,7 +143,8 @@ def read_stamp(path: Path) -> Stamp | None:
         raw = json.loads(path.read_text("utf-8"))
         if raw.get("format") != FORMAT:
             return None
-        return Stamp(str(raw["inputs"]), str(raw["outputs"]), datetime.fromisoformat(raw["built_at"]),
+        return Stamp(str(raw["inputs"]), str(raw["context"]), str(raw["outputs"]),
+                     datetime.fromisoformat(raw["built_at"]),
                      datetime.fromisoformat(raw["valid_until"]), int(raw["sites"]), int(raw["pages"]),
                      int(raw["files"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -135,23 +155,25 @@ def read_stamp(path: Path) -> Stamp | None:
 class Verdict:
     fresh: Stamp | None  # output/ is exactly what a build now would write
     intact: bool  # output/ is as the last clean build left it: its files can be reused unread
+    previous: Stamp | None = None  # the last clean build's stamp, fresh or not
 
 
-def judge(options: BuildOptions, output: Path, stamp_file: Path, inputs: str | None) -> Verdict:
+def judge(options: BuildOptions, output: Path, stamp_file: Path, inputs: Inputs | None) -> Verdict:
     stamp = read_stamp(stamp_file)
     if stamp is None:
         return Verdict(None, False)
     intact = output_digest(output) == stamp.outputs
-    fresh = intact and inputs is not None and stamp.inputs == inputs \
+    fresh = intact and inputs is not None and stamp.inputs == inputs.digest \
         and stamp.built_at <= options.now < stamp.valid_until
-    return Verdict(stamp if fresh else None, intact)
+    return Verdict(stamp if fresh else None, intact, stamp)
 
 
-def write_stamp(stamp_file: Path, output: Path, inputs: str, region: Region, sites: int, pages: int,
+def write_stamp(stamp_file: Path, output: Path, inputs: Inputs, region: Region, sites: int, pages: int,
                 files: int) -> None:
     """Record a clean build's inputs, after the swap. The old stamp goes before the build writes
     anything (remove_stamp), so a build killed half-way leaves none and the next build is full."""
-    data = {"format": FORMAT, "inputs": inputs, "built_at": region.now.isoformat(),
+    data = {"format": FORMAT, "inputs": inputs.digest, "context": inputs.context,
+            "built_at": region.now.isoformat(),
             "valid_until": valid_until(region).isoformat(), "sites": sites, "pages": pages,
             "files": files, "outputs": output_digest(output)}
     try:  # without a stamp the next build is simply a full one
@@ -172,9 +194,11 @@ class _Linked(Exception):
     """A symbolic link among the inputs: its target's changes would not show; build in full."""
 
 
-def _identities(h: hashlib._Hash, base: Path, paths: list[Path]) -> None:
+def _identities(h: hashlib._Hash, base: Path, paths: list[Path],
+                markdown: dict[str, str] | None = None) -> None:
     """Feed h with (relative path, size, mtime, ctime, inode, kind) of every file below paths, in a
-    fixed order; a missing path counts too (its absence is part of the state)."""
+    fixed order; a missing path counts too (its absence is part of the state). With `markdown`, the
+    identities of content/**/*.md go there instead of into h."""
     for top in paths:
         if not os.path.lexists(top):
             h.update(f"-{_rel(top, base)}\n".encode())
@@ -183,8 +207,13 @@ def _identities(h: hashlib._Hash, base: Path, paths: list[Path]) -> None:
             info = os.lstat(entry)
             if stat.S_ISLNK(info.st_mode):
                 raise _Linked(entry)
-            h.update(f"{_rel(Path(entry), base)}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
-                     f"\0{info.st_ino}\0{info.st_mode}\n".encode())
+            rel = _rel(Path(entry), base)
+            identity = (f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}"
+                        f"\0{info.st_mode}")
+            if markdown is not None and rel.startswith("content/") and rel.endswith(".md"):
+                markdown[rel] = identity
+            else:
+                h.update(f"{rel}\0{identity}\n".encode())
 
 
 def _walk(top: Path) -> list[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
+import hashlib
 import os
 import shutil
 import stat
@@ -63,55 +65,90 @@ def check_unique(files: Iterable[OutputFile]) -> None:
 
 
 def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[str] = ()) -> WriteStats:
-    """Bring the spare tree up to the new output and swap it in; `keep` names top-level folders
-    to carry over unchanged (`build --site X` carries the other sites over).
+    """Bring the spare tree up to the new output and swap it in (Writer, all files at once)."""
+    files = list(files)
+    check_unique(files)
+    writer = Writer(output_dir, keep)
+    for f in sorted(files, key=lambda f: str(f.path)):
+        writer.put(f)
+    return writer.finish()
+
+
+class Writer:
+    """Streams a build's files into the spare tree as they are made, then swaps it in.
 
     The spare (`output.opdgen-new`) is the output before last, kept by the previous swap. Only what
     differs is touched: a file that equals the current output's is a hard link to it (same inode,
-    same mtime), a new or changed file is written afresh (never into a linked inode), a file that is
-    no longer wanted is removed. Whatever state a killed build left the spare in, this converges,
-    and the current output is never touched until the swap.
+    same mtime), a new or changed file is written afresh (never into a linked inode), and `finish`
+    removes what is no longer wanted and swaps. Whatever state a killed or failed build left the
+    spare in, the next build converges, and the current output is never touched until the swap.
+    A file's bytes leave memory once `put` has written them: `put` returns the file without them.
+    `keep` names top-level folders to carry over unchanged (`build --site X` keeps the other sites).
     """
-    files = list(files)
-    check_unique(files)
-    output_dir = output_dir.absolute()
-    staging = output_dir.with_name(output_dir.name + ".opdgen-new")
-    recover(output_dir)
-    wanted: dict[str, OutputFile | None] = {}  # None: carry over the current output's file
-    for name in sorted(set(keep)):
-        for rel in _files_below(output_dir, name):
-            wanted[rel] = None
-    for new in files:
-        wanted[str(new.path)] = new
-    existing = _spare_files(staging)
-    for rel in sorted(set(existing) - set(wanted), reverse=True):
-        _remove(staging / rel)
-        _prune_empty_parents(staging, staging / rel)
-    written = unchanged = pages_written = 0
-    written_paths: list[str] = []
-    for rel in sorted(wanted):
-        progress.advance()
-        f = wanted[rel]
-        target, current = staging / rel, output_dir / rel
+
+    def __init__(self, output_dir: Path, keep: Iterable[str] = ()) -> None:
+        self.output_dir = output_dir.absolute()
+        self.staging = self.output_dir.with_name(self.output_dir.name + ".opdgen-new")
+        recover(self.output_dir)
+        self.keep = sorted(set(keep))
+        self.existing = _spare_files(self.staging)
+        self.done: set[str] = set()
+        self.written = self.unchanged = self.pages = self.pages_written = 0
+        self.written_paths: list[str] = []
+
+    def put(self, f: OutputFile) -> OutputFile:
+        """Place one file in the spare tree; the same file, its bytes dropped (its digest kept)."""
+        rel = str(f.path)
+        if rel in self.done:
+            raise OutputConflict(f.path)
+        self.done.add(rel)
+        self.pages += f.is_page
         # reused: the page renderer found its inputs unchanged and checked the old file is there
-        data = b"" if f is None or f.reused else f.content()  # one lazy file in memory at a time
-        if f is None or f.reused or _same_bytes(current, data):
-            unchanged += 1
-            current_ino = os.lstat(current).st_ino
-            if existing.get(rel) == current_ino:
-                continue  # the spare already links the current file
-            _clear(target, rel in existing)
-            os.link(current, target)
+        data = b"" if f.reused else f.content()  # one lazy file in memory at a time
+        if f.reused or _same_bytes(self.output_dir / rel, data):
+            self._link(rel)
         else:
-            written += 1
-            pages_written += f.is_page
-            written_paths.append(rel)
-            _clear(target, rel in existing)
+            self.written += 1
+            self.pages_written += f.is_page
+            self.written_paths.append(rel)
+            target = self.staging / rel
+            _clear(target, rel in self.existing)
             target.write_bytes(data)
-    _fsync_dir(staging)
-    _swap_in(staging, output_dir)
-    pages = sum(1 for f in files if f.is_page)
-    return WriteStats(written, unchanged, pages_written, pages - pages_written, tuple(written_paths))
+        if f.reused or (not f.data and not f.search_doc):
+            return f
+        digest = f.digest or hashlib.sha256(data).hexdigest()
+        return dataclasses.replace(f, data=b"", search_doc=b"", digest=digest)
+
+    def put_all(self, files: Iterable[OutputFile]) -> list[OutputFile]:
+        out = []
+        for f in files:
+            progress.advance()
+            out.append(self.put(f))
+        return out
+
+    def _link(self, rel: str) -> None:
+        """The spare's file at rel becomes the current output's (a hard link to it)."""
+        self.unchanged += 1
+        target, current = self.staging / rel, self.output_dir / rel
+        if self.existing.get(rel) == os.lstat(current).st_ino:
+            return  # the spare already links the current file
+        _clear(target, rel in self.existing)
+        os.link(current, target)
+
+    def finish(self) -> WriteStats:
+        """Carry the kept folders over, remove what is no longer wanted, and swap the trees."""
+        for name in self.keep:
+            for rel in _files_below(self.output_dir, name):
+                if rel not in self.done:
+                    self.done.add(rel)
+                    self._link(rel)
+        for rel in sorted(set(self.existing) - self.done, reverse=True):
+            _remove(self.staging / rel)
+            _prune_empty_parents(self.staging, self.staging / rel)
+        _fsync_dir(self.staging)
+        _swap_in(self.staging, self.output_dir)
+        return WriteStats(self.written, self.unchanged, self.pages_written, self.pages - self.pages_written,
+                          tuple(sorted(self.written_paths)))
 
 
 def _files_below(root: Path, name: str) -> list[str]:

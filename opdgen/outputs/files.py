@@ -64,6 +64,7 @@ def page_file(root: str, rel: str) -> PurePosixPath:
 
 
 STATE_FILE = PurePosixPath(".opdgen/pages.json")
+STATE_FORMAT = 2
 
 
 class PageReuse:
@@ -74,10 +75,15 @@ class PageReuse:
     """
 
     def __init__(self, output_dir: Path | None, previous: Mapping[str, tuple[str, str]],
-                 verify: bool = True) -> None:
+                 verify: bool = True, deps: Mapping[str, frozenset[str]] | None = None) -> None:
         self.output_dir = output_dir
         self.previous = previous
         self.verify = verify  # read and hash a file before reusing it (unless output/ is known intact)
+        self.deps = deps or {}  # what each previous page was made from (its OutputFile.deps)
+        # the sources changed since the previous build when nothing else changed and output/ is
+        # intact (opdgen.build.changes): a page whose deps, then and now, miss all of them is reused
+        # without computing its key. None: every page is judged by its key.
+        self.trusted: frozenset[str] | None = None
         self.reused = 0
         self.rendered = 0
 
@@ -85,10 +91,29 @@ class PageReuse:
     def load(cls, output_dir: Path, verify: bool = True) -> PageReuse:
         try:
             raw = json.loads((output_dir / STATE_FILE).read_text("utf-8"))
-            previous = {str(k): (str(v[0]), str(v[1])) for k, v in raw["pages"].items()}
+            if raw.get("format") != STATE_FORMAT:
+                raise ValueError(raw.get("format"))
+            sources = [str(d) for d in raw["sources"]]
+            previous, deps = {}, {}
+            for k, v in raw["pages"].items():
+                previous[str(k)] = (str(v[0]), str(v[1]))
+                deps[str(k)] = frozenset(sources[i] for i in v[2])
         except (OSError, ValueError, KeyError, TypeError, IndexError):
-            previous = {}
-        return cls(output_dir, previous, verify)
+            previous, deps = {}, {}
+        return cls(output_dir, previous, verify, deps)
+
+    def trust(self, path: PurePosixPath, deps: frozenset[str]) -> OutputFile | None:
+        """The previous page at `path`, reused unread and unkeyed, when the build trusts deps
+        (self.trusted is set) and the page showed none of the changed sources then and shows none now."""
+        if self.trusted is None:
+            return None
+        rel = str(path)
+        old, before = self.previous.get(rel), self.deps.get(rel)
+        if old is None or before is None or not before.isdisjoint(self.trusted) \
+                or not deps.isdisjoint(self.trusted):
+            return None
+        self.reused += 1
+        return OutputFile(path, b"", deps, is_page=True, key=old[0], digest=old[1], reused=True)
 
     def lookup(self, path: PurePosixPath, key: str) -> str | None:
         """The digest of the previous file at `path` when it was made from the same inputs."""
@@ -108,9 +133,13 @@ class PageReuse:
 
 
 def state_file(files: Iterable[OutputFile]) -> OutputFile:
-    """pages.json: key and digest of every rendered page, for the next build's PageReuse."""
-    pages = {str(f.path): [f.key, f.sha256()] for f in files if f.key}
-    data = json.dumps({"format": 1, "pages": dict(sorted(pages.items()))}, separators=(",", ":"))
+    """pages.json: key, digest and deps of every rendered page, for the next build's PageReuse (the
+    deps as numbers into one sorted list of sources: a source is shown on many pages)."""
+    keyed = sorted((f for f in files if f.key), key=lambda f: str(f.path))
+    sources = sorted({d for f in keyed for d in f.deps})
+    number = {d: i for i, d in enumerate(sources)}
+    pages = {str(f.path): [f.key, f.sha256(), sorted(number[d] for d in f.deps)] for f in keyed}
+    data = json.dumps({"format": STATE_FORMAT, "sources": sources, "pages": pages}, separators=(",", ":"))
     return OutputFile(STATE_FILE, data.encode("utf-8") + b"\n", frozenset({"state"}))
 
 
@@ -154,6 +183,7 @@ class PageRenderer:
     feed_rel: str = "feed.xml"
     reuse: PageReuse | None = None
     memo: dict[int, tuple[object, str]] = field(default_factory=dict)  # view digests, by id
+    integrities: dict[str, str] = field(default_factory=dict)  # SRI values, by URL
 
     def asset(self, source: str) -> str:
         asset = self.theme.assets.get(source)
@@ -162,13 +192,22 @@ class PageRenderer:
         return self.urls.path(asset.published)
 
     def integrity(self, url: str) -> str:
-        """Subresource Integrity of a stylesheet or script this web root publishes, by its URL."""
+        """Subresource Integrity of a stylesheet or script this web root publishes, by its URL
+        (hashed once per web root: every page asks for the same few)."""
+        known = self.integrities.get(url)
+        if known is not None:
+            return known
         if url == self.site.colour_css_url:
-            return sri(brand_css(self.site.colour))
-        for asset in self.theme.assets.values():
-            if self.urls.path(asset.published) == url:
-                return sri(asset.data)
-        raise jinja2.UndefinedError(f"integrity: {url!r} is not a theme asset or the brand stylesheet")
+            value = sri(brand_css(self.site.colour))
+        else:
+            found = (a for a in self.theme.assets.values() if self.urls.path(a.published) == url)
+            asset = next(found, None)
+            if asset is None:
+                raise jinja2.UndefinedError(
+                    f"integrity: {url!r} is not a theme asset or the brand stylesheet")
+            value = sri(asset.data)
+        self.integrities[url] = value
+        return value
 
     def render(
         self,
@@ -183,6 +222,11 @@ class PageRenderer:
         noindex: bool = False,
         **variables: Any,
     ) -> OutputFile:
+        path = page_file(self.root, rel)
+        deps_set = frozenset({*deps, f"template:{template}"})
+        trusted = self.reuse.trust(path, deps_set) if self.reuse is not None else None
+        if trusted is not None:
+            return trusted
         page = PageMeta(
             title=title,
             description=description,
@@ -205,8 +249,6 @@ class PageRenderer:
         }
         context["structured_data"] = structured_data(kind, self.site, context["breadcrumbs"], variables,
                                                      str(self.env.globals.get("lang", "id")))
-        path = page_file(self.root, rel)
-        deps_set = frozenset({*deps, f"template:{template}"})
         key = self._key(template, context)
         digest = self.reuse.lookup(path, key) if self.reuse is not None else None
         if digest is not None:

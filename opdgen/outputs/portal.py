@@ -71,11 +71,12 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     news.sort(key=lambda v: (v.date, v.abs_url), reverse=True)
     agencies.sort(key=lambda a: a.site.name.lower())
     sources = frozenset({config_dep, *(str(s.config.source) for s in region.sites)})
+    cards = sources | {a.latest.source for a in agencies if a.latest is not None}  # _agency_card.html
     home = c.Crumb(label("home"), urls.path(""))
     files = [brand, *theme_files(root, theme), *portal_card_files(root, region)]
     files.append(r.render(
         "portal_home.html", "", title=config.name, description=config.description,
-        kind="portal-home", deps=sources | {v.source for v in news[:HOME_LATEST]},
+        kind="portal-home", deps=cards | {v.source for v in news[:HOME_LATEST]},
         latest=news[:HOME_LATEST], agencies=agencies,
     ))
     section = c.Crumb(label("berita"), urls.path("berita/"))
@@ -91,7 +92,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     files.append(r.render(
         "portal_directory.html", "opd/", title=label("directory"), description=config.description,
         kind="portal-directory", crumbs=[home, c.Crumb(label("directory"), urls.path("opd/"))],
-        deps=sources, agencies=agencies,
+        deps=cards, agencies=agencies,
     ))
     files.append(r.render(
         "404.html", "404.html", title=label("not_found_title"), description=config.description,

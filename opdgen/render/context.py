@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -253,11 +254,17 @@ def post_rel(post: Post) -> str:
     return f"{post.kind.value}/{post.slug}/"
 
 
+@lru_cache(maxsize=1 << 16)
+def word_count(body_html: str) -> int:
+    """Words of a post's text (a post is viewed by its site, the portal and the search index)."""
+    return len(plain_text(body_html).split())
+
+
 def post_view(
     post: Post, site: SiteView, urls: Urls, kind_label: Callable[[Kind], str], *, shown_at: Urls | None = None
 ) -> PostView:
     """shown_at: the portal's Urls when the portal shows the post (see opdgen.media.html.media_views)."""
-    words = len(plain_text(post.body_html).split())
+    words = word_count(post.body_html)
     media = media_views(post.body_html, post.media, urls.path, urls.abs, shown_at.path if shown_at else None)
     return PostView(
         title=post.title,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from opdgen.build.pipeline import BuildOptions, build
 from opdgen.cli import build_now
-from tests.conftest import POST, tree_bytes
+from tests.conftest import NOW, POST, PROJECT, tree_bytes
 
 B = "content/dinkes/berita/"
 
@@ -70,6 +74,9 @@ def test_a_tampered_cache_entry_is_not_used(make_repo: Callable[..., Path], tmp_
     assert tree_bytes(tmp_path / "clean") == tree_bytes(tmp_path / "after")
 
 
+TRUSTED = {"body", "title"}  # "other-site" renames a tag too
+
+
 def _clean_build(repo: Path, tmp: Path, name: str) -> dict[str, bytes]:
     out = tmp / name
     build(BuildOptions(root=repo, now=build_now(), output=out, cache_dir=tmp / f"{name}-cache"))
@@ -125,3 +132,30 @@ def test_incremental_builds_equal_clean_builds_across_edits(make_repo: Callable[
             assert all(f.reused for f in result.files if f.is_page)
         if name == "body":
             assert 0 < sum(1 for f in result.files if f.is_page and not f.reused) < 10
+        # only posts changed, in place: pages are kept by their deps (opdgen.build.changes)
+        assert (result.trusted is not None) == (name in TRUSTED), name
+
+
+def test_edits_kept_by_deps_equal_clean_builds_on_the_sample(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample's agencies and portal (listings, tags, related posts, agency cards, feeds, search):
+    after a post's title, summary and text change in place, the build that keeps pages by their deps
+    writes what a clean build writes."""
+    monkeypatch.setenv("OPDGEN_NOW", NOW)
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT / "content", repo / "content")
+    shutil.copy(PROJECT / "opdgen.yaml", repo / "opdgen.yaml")
+    out = tmp_path / "incremental"
+    assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
+    newest = sorted((repo / "content/dinkes/berita").glob("*.md"))[-1]
+    edits = [newest, *sorted((repo / "content/diskominfo/pengumuman").glob("*.md"))[:1],
+             *sorted((repo / "content/disdik/berita").glob("*.md"))[:1]]
+    for number, path in enumerate(edits):
+        text = path.read_text()
+        text = re.sub(r"^title: .*$", f"title: Judul baru {number}", text, count=1, flags=re.M)
+        text = re.sub(r"^summary: .*$", f"summary: Ringkasan baru {number}", text, count=1, flags=re.M)
+        path.write_text(text + f"\nParagraf tambahan {number}.\n")
+        result = build(BuildOptions(root=repo, now=build_now(), output=out))
+        assert result.ok, list(result.problems)
+        assert result.trusted == {str(path.relative_to(repo))}, path
+        assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{number}"), path

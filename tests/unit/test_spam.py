@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from opdgen import spam
 from opdgen.spam import DEFAULT_LINK_DOMAINS, find_links, find_terms, is_allowed, link_host, scan_text
 
 ALLOWED = (*DEFAULT_LINK_DOMAINS, "sukamajukab.go.id")
@@ -114,3 +115,13 @@ def test_link_host_reads_urls_like_a_browser() -> None:
 def test_scan_text_sorts_by_line() -> None:
     hits = scan_text("a\n[x](https://evil.example/)\nslot gacor", ALLOWED)
     assert [(h.line, h.kind) for h in hits] == [(2, "link"), (3, "term")]
+
+
+def test_a_pool_of_processes_finds_what_one_process_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"Berita {i}.\n\nDaftar slot gacor di https://judi{i}.example/ sekarang." if i % 3 == 0
+             else f"Berita biasa {i} dari https://sukamajukab.go.id/." for i in range(12)]
+    allowed = ("sukamajukab.go.id",)
+    alone = spam._scan_all(texts, allowed, jobs=1)
+    monkeypatch.setattr(spam, "_POOL_FROM", 2)
+    assert spam._scan_all(texts, allowed, jobs=2) == alone
+    assert sum(b"slot gacor" in found for found in alone) == 4

@@ -1,0 +1,104 @@
+"""Which posts alone changed since the last clean build: the dependency-trusting fast path.
+
+A whole build normally judges every page by its key (a digest of the template and every variable),
+which at 15,000 pages costs seconds even when one post changed. When the last clean build's stamp
+(opdgen.build.uptodate) shows that nothing but some Markdown files of content/ changed, and output/
+is intact, the build can trust the pages' deps instead: a page that did not show any changed source,
+in the last build or in this one, is kept without computing its key.
+
+That is sound only when the changed posts moved nothing around: the same files exist, and each
+changed post keeps what decides where other pages place it (kind, slug, dates, tags, order; see
+`signature`), so every page whose bytes can differ lists the post among its deps. Anything else
+(a new or deleted file, a new date or tag, a halaman that may be in a menu, a public-service
+document shown on home pages) means the keys decide, as before. tests/e2e/test_speed_correctness.py
+compares such builds with clean ones.
+
+The last build's Markdown identities and post signatures are kept beside its stamp
+(`<stamp>.posts.json` in the cache folder), never in output/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from opdgen.build.uptodate import Inputs, Verdict
+from opdgen.content.model import Post, Region
+
+FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    sources: frozenset[str]  # repository paths of the Markdown files whose identity changed
+    signatures: Mapping[str, str]  # the last build's signature of each published post, by source
+
+
+def sidecar(stamp_file: Path) -> Path:
+    return stamp_file.with_name(stamp_file.stem + ".posts.json")
+
+
+def since_last_build(verdict: Verdict, inputs: Inputs | None, stamp_file: Path,
+                     now: datetime) -> Changes | None:
+    """The Markdown files changed since the last clean build, when nothing else changed, output/ is
+    as that build left it and the clock has not crossed a boundary (midnight, a scheduled post)."""
+    stamp = verdict.previous
+    if stamp is None or inputs is None or not verdict.intact or stamp.context != inputs.context \
+            or not stamp.built_at <= now < stamp.valid_until:
+        return None
+    try:
+        raw = json.loads(sidecar(stamp_file).read_text("utf-8"))
+        if raw.get("format") != FORMAT or raw.get("inputs") != stamp.inputs:
+            return None
+        markdown = {str(k): str(v) for k, v in raw["markdown"].items()}
+        signatures = {str(k): str(v) for k, v in raw["signatures"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if markdown.keys() != inputs.markdown.keys():
+        return None  # a post was added, removed or renamed: listings and neighbours move
+    changed = frozenset(rel for rel, identity in inputs.markdown.items() if markdown[rel] != identity)
+    return Changes(changed, signatures)
+
+
+def signature(post: Post) -> str:
+    """What decides where a post appears on other pages, and what other pages say of it without
+    listing it as a dep (an agency card's last update): changing any of it is a structural change."""
+    return json.dumps([post.site, post.kind.value, post.slug, post.date.isoformat() if post.date else None,
+                       post.updated.isoformat() if post.updated else None, list(post.tags), post.order,
+                       post.is_draft, post.is_scheduled], ensure_ascii=False)
+
+
+def trusted_sources(changes: Changes | None, region: Region) -> frozenset[str] | None:
+    """The changed sources when every one is a published news post whose signature is unchanged
+    (berita and pengumuman: other kinds feed menus and home blocks); else None."""
+    if changes is None:
+        return None
+    posts = {str(p.source.path): p for site in region.sites for p in site.posts}
+    for rel in changes.sources:
+        post = posts.get(rel)
+        if post is None or not post.kind.is_news or changes.signatures.get(rel) != signature(post):
+            return None
+    return changes.sources
+
+
+def write_sidecar(stamp_file: Path, inputs: Inputs, region: Region) -> None:
+    """Record the Markdown identities and post signatures of a clean build, beside its stamp."""
+    data = {"format": FORMAT, "inputs": inputs.digest, "markdown": dict(inputs.markdown),
+            "signatures": {str(p.source.path): signature(p) for site in region.sites for p in site.posts}}
+    try:  # without it the next build judges pages by their keys
+        stamp_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = sidecar(stamp_file).with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, sidecar(stamp_file))
+    except OSError:
+        pass
+
+
+def remove_sidecar(stamp_file: Path) -> None:
+    with contextlib.suppress(OSError):
+        sidecar(stamp_file).unlink(missing_ok=True)
