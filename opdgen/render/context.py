@@ -126,6 +126,7 @@ class PageLink:
     number: int
     url: str
     is_current: bool
+    gap_before: bool = False  # pages between the previous link and this one are left out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -301,14 +302,18 @@ def paginate(count: int, per_page: int, first_rel: str, urls: Urls) -> list[tupl
 
 
 def pagination(pages: Sequence[tuple[int, str, slice]], current: int, urls: Urls) -> Pagination:
+    """Previous and next, and the page numbers shown: the first, the last and two either side of
+    the current one (a listing of a thousand pages links a handful from each, not a thousand)."""
     total = len(pages)
-    rel = {n: r for n, r, _ in pages}
+    shown = sorted({1, total, *range(max(1, current - 2), min(total, current + 2) + 1)})
+    links = tuple(PageLink(n, urls.path(pages[n - 1][1]), n == current, gap_before=n - before > 1)
+                  for before, n in zip([1, *shown[:-1]], shown, strict=True))
     return Pagination(
         current=current,
         total=total,
-        prev_url=urls.path(rel[current - 1]) if current > 1 else None,
-        next_url=urls.path(rel[current + 1]) if current < total else None,
-        pages=tuple(PageLink(n, urls.path(r), n == current) for n, r, _ in pages),
+        prev_url=urls.path(pages[current - 2][1]) if current > 1 else None,
+        next_url=urls.path(pages[current][1]) if current < total else None,
+        pages=links,
     )
 
 
