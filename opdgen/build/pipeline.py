@@ -66,6 +66,7 @@ class BuildResult:
     up_to_date: Stamp | None = None  # output/ was already this build: nothing was read or written
     removed_pages: tuple[str, ...] = ()  # pages of the previous output this build no longer has
     trusted: frozenset[str] | None = None  # pages were kept by their deps: only these posts changed
+    carried: frozenset[str] = frozenset()  # sites whose last output was reused whole (none changed)
     writer: Writer | None = None  # the spare tree the files went into as they were made (build only)
 
     @property
@@ -132,6 +133,10 @@ def render_all(options: BuildOptions, write_to: Path | None = None) -> BuildResu
         reuse.trusted = result.trusted = trusted_sources(options.changes, region)
     label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
     built = [s.slug for s in region.sites if not options.sites or s.slug in options.sites]
+    # a site none of whose posts changed, when only posts changed in place, is its last output again
+    carried = {slug for slug in built if reuse is not None and reuse.trusted is not None
+               and not any(rel.startswith(f"{CONTENT_DIR}/{slug}/") for rel in reuse.trusted)}
+    result.carried = frozenset(carried)
     keep: list[str] = []
     if options.sites:  # carry the other sites over unchanged, with their nginx.conf and manifest
         others = [s.slug for s in region.sites if s.slug not in options.sites]
@@ -145,11 +150,15 @@ def render_all(options: BuildOptions, write_to: Path | None = None) -> BuildResu
             result.writer = Writer(write_to, keep)
         with ThreadPoolExecutor(1) as background:
             # the search indexes are made from the content: Pagefind runs while the pages render
-            search = background.submit(search_files, region, reuse, built, options.with_portal,
-                                       lambda kind: label(kind.value)) if options.search else None
+            search = background.submit(search_files, region, reuse, [s for s in built if s not in carried],
+                                       options.with_portal, lambda kind: label(kind.value)) \
+                if options.search else None
             with progress.stage("progress.render", len(region.sites) + options.with_portal):
                 for site in region.sites:
-                    if site.slug in built:
+                    if site.slug in carried:
+                        assert reuse is not None
+                        files += put(reuse.carry(site.slug))
+                    elif site.slug in built:
                         files += put(render_site(site, region, env, theme, reuse))
                     progress.advance()
                 if options.with_portal:

@@ -64,7 +64,8 @@ def page_file(root: str, rel: str) -> PurePosixPath:
 
 
 STATE_FILE = PurePosixPath(".opdgen/pages.json")
-STATE_FORMAT = 2
+SERVING = "serving:"  # a dep of the files each build adds to every web root (opdgen.build.serving)
+STATE_FORMAT = 3
 
 
 class PageReuse:
@@ -84,6 +85,8 @@ class PageReuse:
         # intact (opdgen.build.changes): a page whose deps, then and now, miss all of them is reused
         # without computing its key. None: every page is judged by its key.
         self.trusted: frozenset[str] | None = None
+        # every file of the previous output: digest, key ("" when unkeyed), deps, is it a page
+        self.every: dict[str, tuple[str, str, frozenset[str], bool]] = {}
         self.reused = 0
         self.rendered = 0
 
@@ -94,13 +97,26 @@ class PageReuse:
             if raw.get("format") != STATE_FORMAT:
                 raise ValueError(raw.get("format"))
             sources = [str(d) for d in raw["sources"]]
-            previous, deps = {}, {}
-            for k, v in raw["pages"].items():
-                previous[str(k)] = (str(v[0]), str(v[1]))
-                deps[str(k)] = frozenset(sources[i] for i in v[2])
+            previous, deps, every = {}, {}, {}
+            for k, (digest, key, numbers, is_page) in raw["files"].items():
+                path, made_of = str(k), frozenset(sources[i] for i in numbers)
+                every[path] = (str(digest), str(key), made_of, bool(is_page))
+                deps[path] = made_of
+                if key:
+                    previous[path] = (str(key), str(digest))
         except (OSError, ValueError, KeyError, TypeError, IndexError):
-            previous, deps = {}, {}
-        return cls(output_dir, previous, verify, deps)
+            previous, deps, every = {}, {}, {}
+        reuse = cls(output_dir, previous, verify, deps)
+        reuse.every = every
+        return reuse
+
+    def carry(self, root: str) -> list[OutputFile]:
+        """Every file the previous build wrote below `root`, reused as it is (its digest, key and
+        deps as recorded): a web root none of whose inputs changed (opdgen.build.changes)."""
+        prefix = root + "/"
+        return [OutputFile(PurePosixPath(path), b"", made_of, is_page, key, digest, reused=True)
+                for path, (digest, key, made_of, is_page) in self.every.items()
+                if path.startswith(prefix) and SERVING not in made_of]
 
     def trust(self, path: PurePosixPath, deps: frozenset[str]) -> OutputFile | None:
         """The previous page at `path`, reused unread and unkeyed, when the build trusts deps
@@ -133,13 +149,14 @@ class PageReuse:
 
 
 def state_file(files: Iterable[OutputFile]) -> OutputFile:
-    """pages.json: key, digest and deps of every rendered page, for the next build's PageReuse (the
-    deps as numbers into one sorted list of sources: a source is shown on many pages)."""
-    keyed = sorted((f for f in files if f.key), key=lambda f: str(f.path))
-    sources = sorted({d for f in keyed for d in f.deps})
+    """pages.json: digest, key, deps and kind of every file of the output, for the next build's
+    PageReuse (the deps as numbers into one sorted list of sources: a source is shown on many pages)."""
+    every = sorted(files, key=lambda f: str(f.path))
+    sources = sorted({d for f in every for d in f.deps})
     number = {d: i for i, d in enumerate(sources)}
-    pages = {str(f.path): [f.key, f.sha256(), sorted(number[d] for d in f.deps)] for f in keyed}
-    data = json.dumps({"format": STATE_FORMAT, "sources": sources, "pages": pages}, separators=(",", ":"))
+    entries = {str(f.path): [f.sha256(), f.key, sorted(number[d] for d in f.deps), int(f.is_page)]
+               for f in every}
+    data = json.dumps({"format": STATE_FORMAT, "sources": sources, "files": entries}, separators=(",", ":"))
     return OutputFile(STATE_FILE, data.encode("utf-8") + b"\n", frozenset({"state"}))
 
 
@@ -265,7 +282,8 @@ class PageRenderer:
 
     def _key(self, template: str, context: Mapping[str, Any]) -> str:
         """Everything that decides the page's bytes: theme, template, and every variable."""
-        values = {k: v for k, v in context.items() if k not in ("asset", "integrity")}
+        # structured_data is made from the kind, site, crumbs and variables alone: not hashed twice
+        values = {k: v for k, v in context.items() if k not in ("asset", "integrity", "structured_data")}
         lang = str(self.env.globals.get("lang", ""))  # labels and date names follow it
         parts = [self.theme.hash, lang, template, _digest_of(values, self.memo)]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()

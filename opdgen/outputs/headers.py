@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from opdgen.config import RegionConfig
-from opdgen.outputs.files import OutputFile
+from opdgen.outputs.files import SERVING, OutputFile
 from opdgen.outputs.manifest import server_path
 
 ASSETS = "assets/"  # fingerprinted files only: cached for a year
@@ -221,7 +221,7 @@ def serving_files(root: str, base_url: str, config: RegionConfig, released: date
     """`_headers`, `.htaccess`, security.txt (in the web root) and nginx.conf (outside it)."""
     base_path = urlsplit(base_url).path or "/"
     headers = security_headers(config.video_hosts)
-    deps = frozenset({str(config.source)})
+    deps = frozenset({str(config.source), SERVING})  # made anew by every build (PageReuse.carry)
     web = PurePosixPath(root)
     files = [
         OutputFile(web / "_headers", headers_file(base_path, headers), deps),

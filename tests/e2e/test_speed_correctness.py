@@ -158,4 +158,5 @@ def test_edits_kept_by_deps_equal_clean_builds_on_the_sample(tmp_path: Path,
         result = build(BuildOptions(root=repo, now=build_now(), output=out))
         assert result.ok, list(result.problems)
         assert result.trusted == {str(path.relative_to(repo))}, path
+        assert result.carried == {"dinkes", "diskominfo", "disdik", "dpupr", "kec-cibeureum"} - {path.parts[-3]}
         assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{number}"), path
