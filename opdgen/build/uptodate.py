@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from opdgen.build.pipeline import BuildOptions
     from opdgen.content.model import Region
 
-FORMAT = 2
+FORMAT = 3
 DEPENDENCIES = ("jinja2", "markdown", "nh3", "pillow", "pyyaml", "pagefind-bin", "markupsafe")
 _PACKAGE = Path(opdgen.__file__).resolve().parent
 
@@ -198,35 +198,50 @@ def _identities(h: hashlib._Hash, base: Path, paths: list[Path],
                 markdown: dict[str, str] | None = None) -> None:
     """Feed h with (relative path, size, mtime, ctime, inode, kind) of every file below paths, in a
     fixed order; a missing path counts too (its absence is part of the state). With `markdown`, the
-    identities of content/**/*.md go there instead of into h."""
+    identities of content/**/*.md go there instead of into h. Folders do not count: an editor's swap
+    file that came and went changes its folder's times, not the output."""
     for top in paths:
         if not os.path.lexists(top):
             h.update(f"-{_rel(top, base)}\n".encode())
             continue
-        for entry in _walk(top):
-            info = os.lstat(entry)
+        rows: list[str] = []
+        rel = _rel(top, base)
+        info = os.lstat(top)
+        if stat.S_ISDIR(info.st_mode):
+            _rows(str(top), rel + "/", rows)
+        elif stat.S_ISLNK(info.st_mode):
+            raise _Linked(top)
+        else:
+            rows.append(_row(rel, info))
+        rows.sort()
+        if markdown is not None and rel == "content":
+            kept = []
+            for row in rows:
+                name, _, identity = row.partition("\0")
+                if name.endswith(".md"):
+                    markdown[name] = identity.rstrip("\n")
+                else:
+                    kept.append(row)
+            rows = kept
+        h.update("".join(rows).encode())
+
+
+def _rows(folder: str, rel: str, rows: list[str]) -> None:
+    """One row per file below folder (os.scandir: a third of the time of os.walk and lstat)."""
+    with os.scandir(folder) as found:
+        for entry in found:
+            info = entry.stat(follow_symlinks=False)
             if stat.S_ISLNK(info.st_mode):
-                raise _Linked(entry)
-            rel = _rel(Path(entry), base)
-            identity = (f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}"
-                        f"\0{info.st_mode}")
-            if markdown is not None and rel.startswith("content/") and rel.endswith(".md"):
-                markdown[rel] = identity
-            else:
-                h.update(f"{rel}\0{identity}\n".encode())
+                raise _Linked(entry.path)
+            if stat.S_ISDIR(info.st_mode):
+                if entry.name != "__pycache__":
+                    _rows(entry.path, f"{rel}{entry.name}/", rows)
+            elif not entry.name.endswith(".pyc"):
+                rows.append(_row(rel + entry.name, info))
 
 
-def _walk(top: Path) -> list[str]:
-    """Every file below top, sorted, and every symbolic link. Folders do not count: an editor's swap
-    file that came and went changes its folder's times, not the output."""
-    if not top.is_dir() or top.is_symlink():
-        return [str(top)]
-    found = []
-    for folder, dirs, names in os.walk(top):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        found += [os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d))]
-        found += [os.path.join(folder, n) for n in names if not n.endswith(".pyc")]
-    return sorted(found)
+def _row(rel: str, info: os.stat_result) -> str:
+    return f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0{info.st_mode}\n"
 
 
 def _rel(path: Path, base: Path) -> str:

@@ -165,13 +165,20 @@ def _spare_files(staging: Path) -> dict[str, int]:
         staging.unlink()
     staging.mkdir(parents=True, exist_ok=True)
     found: dict[str, int] = {}
-    prefix = len(str(staging)) + 1
-    for folder, _dirs, names in os.walk(staging):
-        for name in names:
-            path = os.path.join(folder, name)
-            info = os.lstat(path)
-            found[path[prefix:]] = info.st_ino if stat.S_ISREG(info.st_mode) else -1
+    _list(str(staging), "", found)
     return found
+
+
+def _list(folder: str, rel: str, found: dict[str, int]) -> None:
+    """Files below folder by relative path: the inode of each regular file, -1 for anything else
+    that is not a folder (a link is never followed)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(info.st_mode):
+                _list(entry.path, f"{rel}{entry.name}/", found)
+            else:
+                found[rel + entry.name] = info.st_ino if stat.S_ISREG(info.st_mode) else -1
 
 
 def _clear(target: Path, exists: bool) -> None:
