@@ -4,6 +4,8 @@ An entry's key is the sha256 of the source bytes, the format the extension promi
 Pillow's version and this format's version; the entry is one file, checked on every read (key, length
 and sha256 of each part), so a corrupt or foreign entry is a miss and gets rebuilt. A second index maps
 a source file's (size, mtime, inode) to its sha256, so an unchanged photo is not even read again.
+An entry's header alone gives its parts' digests (what names a social preview); the bytes are still
+checked when they are read to be written out.
 The cache never decides what is published and failing to write it never fails a build.
 """
 
@@ -15,6 +17,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import PIL
 
@@ -24,6 +27,7 @@ from opdgen.media.model import MediaStats
 CACHE_DIR = Path(".opdgen-cache") / "images"
 FORMAT = "opdgen-images 1"
 _MAGIC = (FORMAT + "\n").encode()
+_HEAD_MAX = 4096  # a header lists a few variants: a few hundred bytes
 
 
 def entry_key(source_sha: str, suffix: str, settings: ImageSettings) -> str:
@@ -49,15 +53,30 @@ class ImageCache:
             return None
         return decode_entry(raw, key)
 
-    def has(self, key: str) -> bool:
-        """Whether an entry exists (get() still checks it when read)."""
-        path = self._entry(key)
-        return path is not None and path.is_file()
-
-    def put(self, key: str, derived: Derived) -> None:
+    def put(self, key: str, derived: Derived) -> tuple[str, ...]:
+        """Store an entry and give the SHA-256 of each variant (worker processes store previews
+        themselves: an entry is written beside and renamed, so concurrent writers are safe)."""
+        digests = tuple(hashlib.sha256(v.data).hexdigest() for v in derived.variants)
         path = self._entry(key)
         if path is not None:
-            _write_atomic(path, encode_entry(derived, key))
+            _write_atomic(path, encode_entry(derived, key, digests))
+        return digests
+
+    def digests(self, key: str) -> tuple[str, ...] | None:
+        """The SHA-256 of each variant of an entry, as its header records them, or None when there is
+        no such entry. Only the header is read: get() still checks the bytes when they are needed."""
+        path = self._entry(key)
+        if path is None:
+            return None
+        try:
+            with path.open("rb") as file:
+                head, size = file.read(_HEAD_MAX), os.fstat(file.fileno()).st_size
+        except OSError:
+            return None
+        header = _header(head, key)
+        if header is None or size != head.index(b"\n", len(_MAGIC)) + 1 + sum(v[3] for v in header):
+            return None
+        return tuple(str(v[4]) for v in header)
 
     def _index(self, path: Path) -> Path | None:
         digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:32]
@@ -83,11 +102,13 @@ def file_stamp(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
-def encode_entry(derived: Derived, key: str) -> bytes:
+def encode_entry(derived: Derived, key: str, digests: tuple[str, ...] = ()) -> bytes:
+    """The entry's bytes; `digests`, when given, are the variants' SHA-256 (not hashed again)."""
+    digests = digests or tuple(hashlib.sha256(v.data).hexdigest() for v in derived.variants)
     header = {
         "key": key, "width": derived.width, "height": derived.height, "animated": derived.animated,
-        "variants": [[v.format, v.width, v.height, len(v.data), hashlib.sha256(v.data).hexdigest()]
-                     for v in derived.variants],
+        "variants": [[v.format, v.width, v.height, len(v.data), digest]
+                     for v, digest in zip(derived.variants, digests, strict=True)],
     }
     return _MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + b"".join(
         v.data for v in derived.variants)
@@ -117,12 +138,31 @@ def decode_entry(raw: bytes, key: str) -> Derived | None:
         return None
 
 
+def _header(head: bytes, key: str) -> list[list[Any]] | None:
+    """The variants a header of this key lists ([format, width, height, length, sha256] each)."""
+    if not head.startswith(_MAGIC) or b"\n" not in head[len(_MAGIC):]:
+        return None
+    try:
+        header = json.loads(head[len(_MAGIC):head.index(b"\n", len(_MAGIC))])
+        variants = header["variants"] if isinstance(header, dict) and header.get("key") == key else None
+        if not isinstance(variants, list) or not variants or not all(
+                isinstance(v, list) and len(v) == 5 and isinstance(v[3], int) and isinstance(v[4], str)
+                for v in variants):
+            return None
+        return variants
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write beside, then rename: a reader never sees half an entry. Errors only cost a later miss."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
+        try:
+            tmp.write_bytes(data)
+        except FileNotFoundError:  # the first entry of its folder (mkdir every time costs 10,000 calls)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -143,11 +183,9 @@ class ImageStore:
     def stats(self) -> MediaStats:
         return MediaStats(processed=self._processed, reused=self._reused, previews=self._previews)
 
-    def add_previews(self, made: dict[str, Derived]) -> None:
-        """Previews made elsewhere (worker processes) for the keys given."""
-        for key, derived in made.items():
-            self.cache.put(key, derived)
-            self._previews += 1
+    def count_previews(self, made: int) -> None:
+        """Previews made and cached elsewhere (worker processes)."""
+        self._previews += made
 
     def remember(self, key: str, make: Callable[[], Derived]) -> Derived:
         """A derived set under any key (social previews): from the cache, else made and cached."""

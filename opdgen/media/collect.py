@@ -6,16 +6,20 @@ It reads through fsguard only, never writes output, and processes each image at 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import hashlib
 import multiprocessing
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
+
+import PIL
 
 from opdgen.build import progress
 from opdgen.config import SiteConfig
@@ -40,6 +44,7 @@ from opdgen.problems import Problems
 from opdgen.yamlload import YMap, YNode, YScalar
 
 MAX_IMAGE_BYTES = 40 * 1024 * 1024
+_BATCH = 48  # previews per task sent to a worker (a few ms of pickling per 100 ms of drawing)
 MEDIA_FOLDERS = ("media", "dokumen")  # DESIGN: images and documents live here (or beside a post)
 _FORM_PROBLEM = {"remote": "media.ref.remote", "path": "media.ref.path", "anchor": "media.ref.not_image"}
 _EXT = {"jpeg": "jpg", "webp": "webp", "png": "png", "svg": "svg"}
@@ -60,6 +65,7 @@ class MediaCollector:
         self._images: dict[tuple[PurePosixPath, str], MediaImage | ImageError] = {}
         self._documents: dict[PurePosixPath, Document | None] = {}
         self._published: dict[str, PurePosixPath] = {}  # site-relative document path -> its source
+        self._digests: dict[str, str] = {}  # preview cache key -> SHA-256 of its JPEG
 
     @property
     def stats(self) -> MediaStats:
@@ -104,12 +110,13 @@ class MediaCollector:
         key, task = self.preview_task(media, title, site, region, logo)
         store = self.store
 
-        def load() -> bytes:  # at write time, from the cache (drawn again if it went missing)
+        def load() -> bytes:  # at write time, from the cache (made again if it went missing)
             return store.remember(key, lambda: _one(make_preview(task))).variants[0].data
 
-        data = load()  # 10,000 previews are about 500 MB: only their names and digests stay in memory
-        variant = Variant(f"media/og-{slug}.{_short(data)}.jpg", social.WIDTH, social.HEIGHT, "jpeg", b"",
-                          load=load, digest=hashlib.sha256(data).hexdigest())
+        # 10,000 previews are about 700 MB: only their names and digests stay in memory
+        digest = self._digests.get(key) or hashlib.sha256(load()).hexdigest()
+        variant = Variant(f"media/og-{slug}.{digest[:10]}.jpg", social.WIDTH, social.HEIGHT, "jpeg", b"",
+                          load=load, digest=digest)
         return dataclasses.replace(media, social=variant)
 
     def preview_task(self, media: PostMedia, title: str, site: SiteConfig, region: str,
@@ -117,8 +124,8 @@ class MediaCollector:
         """The cache key of a post's preview and the pure work that makes it."""
         photo = media.hero.image.largest if media.hero is not None else None
         if photo is not None and photo.format != "svg":
-            key = hashlib.sha256(f"{social.VERSION}|crop|{_short(photo.data)}".encode()).hexdigest()
-            return key, photo.data
+            parts = f"{social.VERSION}|{PIL.__version__}|crop|{_short(photo.data)}"
+            return hashlib.sha256(parts.encode()).hexdigest(), photo.data
         logo_png = next((v.data for v in (logo.variants if logo else ()) if v.format == "png"
                          and v.height == max(LOGO.sizes)), b"")
         card = social.Card(title=title, site_name=site.name, colour=site.colour, logo_png=logo_png,
@@ -126,22 +133,29 @@ class MediaCollector:
         return card.key(), card
 
     def warm_previews(self, tasks: dict[str, PreviewTask], jobs: int) -> None:
-        """Make the previews the cache lacks, over `jobs` worker processes (drawing one costs
-        6-16 ms: at 10,000 posts that is most of a cold build)."""
-        missing = {k: t for k, t in sorted(tasks.items()) if not self.store.cache.has(k)}
+        """Learn the digest of every preview; make those the cache lacks over `jobs` worker processes,
+        which write the cache entries themselves and send back only the digests."""
+        missing = []
+        for key, task in sorted(tasks.items(), key=_site_first):  # a worker draws a site's part once
+            known = self.store.cache.digests(key)
+            if known:
+                self._digests[key] = known[0]
+            else:
+                missing.append((key, task))
         if not missing:
             return
-        if jobs <= 1 or len(missing) < 8:
-            made = [make_preview(t) for t in missing.values()]
-        else:
-            context = multiprocessing.get_context("fork")
-            made = []
-            with progress.stage("progress.previews", len(missing)), \
-                    ProcessPoolExecutor(jobs, mp_context=context) as pool:
-                for jpeg in pool.map(make_preview, missing.values(), chunksize=8):
-                    made.append(jpeg)
-                    progress.advance()
-        self.store.add_previews({k: _one(jpeg) for k, jpeg in zip(missing, made, strict=True)})
+        batches = [missing[i:i + _BATCH] for i in range(0, len(missing), _BATCH)]
+        make = functools.partial(make_previews, self.store.cache.folder)
+        with progress.stage("progress.previews", len(missing)), contextlib.ExitStack() as stack:
+            if jobs > 1 and len(batches) > 1:
+                pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+                made: Iterator[list[tuple[str, str]]] = stack.enter_context(pool).map(make, batches)
+            else:
+                made = map(make, batches)
+            for digests in made:
+                self._digests.update(digests)
+                progress.advance(len(digests))
+        self.store.count_previews(len(missing))
 
     # --- post level -------------------------------------------------------------------------------
 
@@ -340,6 +354,20 @@ PreviewTask = bytes | social.Card  # a photo to crop, or a card to draw
 def make_preview(task: PreviewTask) -> bytes:
     """The preview JPEG for a task: pure, so worker processes can run it."""
     return social.crop_photo(task) if isinstance(task, bytes) else social.draw_card(task)
+
+
+def make_previews(folder: Path | None, batch: list[tuple[str, PreviewTask]]) -> list[tuple[str, str]]:
+    """Make each preview of a batch and write its cache entry (in a worker process): (key, digest)
+    pairs, not the JPEGs, go back to the main process, so its memory stays flat."""
+    cache = ImageCache(folder)
+    return [(key, cache.put(key, _one(make_preview(task)))[0]) for key, task in batch]
+
+
+def _site_first(item: tuple[str, PreviewTask]) -> tuple[bool, str, str]:
+    """Cards grouped by site (they share the drawing of the site's part), then photos; by key within."""
+    key, task = item
+    site = "" if isinstance(task, bytes) else "\0".join((task.site_name, task.footer, task.colour))
+    return isinstance(task, bytes), site, key
 
 
 def _one(jpeg: bytes) -> Derived:

@@ -3,6 +3,7 @@ keys that change with everything that changes the result, and the store's count 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,45 @@ def test_source_stamps_remember_the_hash(tmp_path: Path) -> None:
     assert cache.known_sha(photo, stamp) == SHA
     photo.write_bytes(b"other bytes")
     assert cache.known_sha(photo, file_stamp(photo)) is None
+
+
+def test_put_gives_the_digests_the_header_gives_back(tmp_path: Path) -> None:
+    """A worker process writes an entry and sends back its digests only; a later build reads them from
+    the entry's header, without reading (or hashing) the bytes."""
+    cache = ImageCache(tmp_path)
+    key = entry_key(SHA, ".jpg", PHOTO)
+    digests = cache.put(key, DERIVED)
+    assert digests == tuple(hashlib.sha256(v.data).hexdigest() for v in DERIVED.variants)
+    assert cache.digests(key) == digests
+    assert cache.digests(entry_key("b" * 64, ".jpg", PHOTO)) is None  # no such entry
+    assert ImageCache(None).put(key, DERIVED) == digests and ImageCache(None).digests(key) is None
+
+
+@pytest.mark.parametrize("damage", [
+    lambda raw: raw[:-3],  # truncated: its length no longer adds up
+    lambda raw: raw + b"extra",
+    lambda raw: b"garbage" + raw,
+    lambda raw: raw.replace(b'"variants"', b'"variantz"'),
+    lambda raw: raw.split(b"\n", 1)[0],  # no end to the header
+    lambda raw: b"",
+], ids=["truncated", "trailing", "bad-magic", "bad-header", "header-only", "empty"])
+def test_a_damaged_entry_gives_no_digests(tmp_path: Path, damage: object) -> None:
+    cache = ImageCache(tmp_path)
+    key = entry_key(SHA, ".jpg", PHOTO)
+    cache.put(key, DERIVED)
+    entry = next(tmp_path.rglob("*.bin"))
+    entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+    assert cache.digests(key) is None
+
+
+def test_a_flipped_byte_is_caught_when_the_bytes_are_read(tmp_path: Path) -> None:
+    """The header is trusted for the name only: the bytes are checked when they are written out, and
+    a damaged entry is made again (a preview is deterministic: the same bytes, the same digest)."""
+    cache = ImageCache(tmp_path)
+    key = entry_key(SHA, ".jpg", PHOTO)
+    digests = cache.put(key, DERIVED)
+    entry = next(tmp_path.rglob("*.bin"))
+    entry.write_bytes(entry.read_bytes()[:-1] + b"X")
+    assert cache.digests(key) == digests and cache.get(key) is None
+    store = ImageStore(cache, derive)
+    assert store.remember(key, lambda: DERIVED) == DERIVED and cache.get(key) == DERIVED

@@ -1,0 +1,84 @@
+"""Social previews of a whole load: made in worker processes that write the image cache themselves, so
+only names and digests reach the loading process; the same bytes with one process or two; nothing made
+again by the next load."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path, PurePosixPath
+
+from opdgen.config import SiteConfig
+from opdgen.fsguard import Repo
+from opdgen.media.cache import ImageCache
+from opdgen.media.collect import MediaCollector, PreviewTask, make_previews
+from opdgen.media.model import NO_MEDIA
+from opdgen.problems import Problems
+
+REGION = "Kabupaten Uji"
+TITLES = [f"Musyawarah Desa ke-{i} Bahas Jalan Usaha Tani dan Irigasi Sawah" for i in range(100)]
+
+
+def site(slug: str, colour: str) -> SiteConfig:
+    return SiteConfig(slug=slug, source=PurePosixPath(f"content/{slug}/site.yaml"), name=f"Dinas {slug}",
+                      short_name=slug, base_url=f"https://{slug}.ujikab.go.id/", description="", logo=None,
+                      colour=colour, address="", phone="", email="", whatsapp="", office_hours="",
+                      social=(), menu=None)
+
+
+SITES = (site("dinkes", "#0e7c66"), site("disdik", "#283593"))
+
+
+def collector(root: Path, cache: Path) -> MediaCollector:
+    return MediaCollector(Repo(root), "id", Problems(), cache_dir=cache)
+
+
+def tasks(media: MediaCollector) -> dict[str, PreviewTask]:
+    return dict(media.preview_task(NO_MEDIA, title, SITES[i % 2], REGION, None)
+                for i, title in enumerate(TITLES))
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_workers_write_the_cache_and_send_back_only_digests(tmp_path: Path) -> None:
+    media = collector(tmp_path, tmp_path / "cache")
+    work = tasks(media)
+    media.warm_previews(work, jobs=2)
+    assert media.stats.previews == len(work) == len(TITLES)
+    cache = ImageCache(tmp_path / "cache")
+    for key in work:
+        entry = cache.get(key)
+        assert entry is not None and cache.digests(key) == (sha(entry.variants[0].data),)
+    made = make_previews(None, list(work.items())[:2])  # what goes back through the pipe
+    assert all(isinstance(key, str) and len(digest) == 64 for key, digest in made)
+
+
+def test_a_post_gets_its_preview_by_name_and_digest_and_the_bytes_when_written(tmp_path: Path) -> None:
+    media = collector(tmp_path, tmp_path / "cache")
+    media.warm_previews(tasks(media), jobs=2)
+    preview = media.with_preview(NO_MEDIA, TITLES[0], "musdes", SITES[0], REGION, None).social
+    assert preview is not None and preview.data == b"" and preview.load is not None
+    assert preview.rel == f"media/og-musdes.{preview.digest[:10]}.jpg"
+    assert sha(preview.load()) == preview.digest
+
+
+def test_one_process_or_two_make_the_same_bytes(tmp_path: Path) -> None:
+    alone, pooled = collector(tmp_path, tmp_path / "one"), collector(tmp_path, tmp_path / "two")
+    alone.warm_previews(tasks(alone), jobs=1)
+    pooled.warm_previews(tasks(pooled), jobs=2)
+    one, two = ImageCache(tmp_path / "one"), ImageCache(tmp_path / "two")
+    for key in tasks(alone):
+        first, second = one.get(key), two.get(key)
+        assert first is not None and first == second
+
+
+def test_the_next_load_makes_none_and_names_them_the_same(tmp_path: Path) -> None:
+    first = collector(tmp_path, tmp_path / "cache")
+    first.warm_previews(tasks(first), jobs=2)
+    again = collector(tmp_path, tmp_path / "cache")
+    again.warm_previews(tasks(again), jobs=2)
+    assert again.stats.previews == 0
+    for title, config in ((TITLES[1], SITES[1]), (TITLES[2], SITES[0])):
+        names = [m.with_preview(NO_MEDIA, title, "x", config, REGION, None).social for m in (first, again)]
+        assert names[0] == names[1]
