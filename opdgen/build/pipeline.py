@@ -6,8 +6,9 @@ DESIGN: everything is read and rendered before anything is written; `check` is b
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -94,7 +95,8 @@ class BuildResult:
         return self.stats.pages_written if self.stats is not None else 0
 
 
-def render_all(options: BuildOptions, write_to: Path | None = None) -> BuildResult:
+def render_all(options: BuildOptions, write_to: Path | None = None,
+               known: Mapping[str, os.stat_result] | None = None) -> BuildResult:
     """Load and render; problems are collected in the result. Nothing is written, unless write_to
     names the output folder: then each file goes into its spare tree as soon as it is made (its
     bytes leave memory), and `build` swaps the tree in when the whole build went well."""
@@ -147,7 +149,7 @@ def render_all(options: BuildOptions, write_to: Path | None = None) -> BuildResu
 
     try:
         if write_to is not None:
-            result.writer = Writer(write_to, keep)
+            result.writer = Writer(write_to, keep, known)
         with ThreadPoolExecutor(1) as background:
             # the search indexes are made from the content: Pagefind runs while the pages render
             search = background.submit(search_files, region, reuse, [s for s in built if s not in carried],
@@ -217,7 +219,7 @@ def build(options: BuildOptions) -> BuildResult:
     verify = not verdict.intact and options.preview_url is None
     try:
         result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
-                                                changes=changes), write_to=output)
+                                                changes=changes), write_to=output, known=verdict.files)
     except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
         result = BuildResult(problems=Problems())
         result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
@@ -230,7 +232,7 @@ def build(options: BuildOptions) -> BuildResult:
             result.stats = result.writer.finish()
         if inputs is not None and result.region is not None and not result.problems.warnings:
             write_stamp(stamp_file, output, inputs, result.region, result.site_count, result.pages,
-                        len(result.files))
+                        len(result.files), result.writer.output_digest())
             write_sidecar(stamp_file, inputs, result.region)
     except OSError as exc:
         result.problems.add(PurePosixPath(output.name), None, "build.write_failed",

@@ -119,14 +119,39 @@ def _dependency_versions() -> list[str]:
     return found
 
 
+def output_files(output: Path) -> dict[str, os.stat_result] | None:
+    """Every file in output/ by relative path, with its identity; None when output/ is missing or
+    holds a symbolic link."""
+    found: dict[str, os.stat_result] = {}
+    try:
+        _stats(str(output), "", found)
+    except (_Linked, OSError):
+        return None
+    return found
+
+
+def files_digest(files: Mapping[str, os.stat_result]) -> str:
+    """The digest of the identities of the files of an output folder (see output_files)."""
+    rows = sorted(_row(f"./{rel}", info) for rel, info in files.items())
+    return hashlib.sha256("".join(rows).encode()).hexdigest()
+
+
 def output_digest(output: Path) -> str:
     """The digest of the identities of every file in output/."""
-    h = hashlib.sha256()
-    try:
-        _identities(h, output, [output])
-    except (_Linked, OSError):
-        return ""  # never equal to a recorded digest
-    return h.hexdigest()
+    files = output_files(output)
+    return "" if files is None else files_digest(files)  # "": never equal to a recorded digest
+
+
+def _stats(folder: str, rel: str, found: dict[str, os.stat_result]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISLNK(info.st_mode):
+                raise _Linked(entry.path)
+            if stat.S_ISDIR(info.st_mode):
+                _stats(entry.path, f"{rel}{entry.name}/", found)
+            else:
+                found[rel + entry.name] = info
 
 
 def valid_until(region: Region) -> datetime:
@@ -156,26 +181,28 @@ class Verdict:
     fresh: Stamp | None  # output/ is exactly what a build now would write
     intact: bool  # output/ is as the last clean build left it: its files can be reused unread
     previous: Stamp | None = None  # the last clean build's stamp, fresh or not
+    files: dict[str, os.stat_result] | None = None  # output/'s files when intact (opdgen.build.writer)
 
 
 def judge(options: BuildOptions, output: Path, stamp_file: Path, inputs: Inputs | None) -> Verdict:
     stamp = read_stamp(stamp_file)
     if stamp is None:
         return Verdict(None, False)
-    intact = output_digest(output) == stamp.outputs
+    files = output_files(output)
+    intact = files is not None and files_digest(files) == stamp.outputs
     fresh = intact and inputs is not None and stamp.inputs == inputs.digest \
         and stamp.built_at <= options.now < stamp.valid_until
-    return Verdict(stamp if fresh else None, intact, stamp)
+    return Verdict(stamp if fresh else None, intact, stamp, files if intact else None)
 
 
 def write_stamp(stamp_file: Path, output: Path, inputs: Inputs, region: Region, sites: int, pages: int,
-                files: int) -> None:
+                files: int, outputs: str | None = None) -> None:
     """Record a clean build's inputs, after the swap. The old stamp goes before the build writes
     anything (remove_stamp), so a build killed half-way leaves none and the next build is full."""
     data = {"format": FORMAT, "inputs": inputs.digest, "context": inputs.context,
             "built_at": region.now.isoformat(),
             "valid_until": valid_until(region).isoformat(), "sites": sites, "pages": pages,
-            "files": files, "outputs": output_digest(output)}
+            "files": files, "outputs": outputs or output_digest(output)}  # outputs: known from the writer
     try:  # without a stamp the next build is simply a full one
         stamp_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = stamp_file.with_suffix(".tmp")

@@ -16,11 +16,12 @@ import hashlib
 import os
 import shutil
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from opdgen.build import progress
+from opdgen.build.uptodate import files_digest
 from opdgen.outputs.files import OutputFile
 
 _AT_FDCWD = -100
@@ -86,8 +87,13 @@ class Writer:
     `keep` names top-level folders to carry over unchanged (`build --site X` keeps the other sites).
     """
 
-    def __init__(self, output_dir: Path, keep: Iterable[str] = ()) -> None:
+    def __init__(self, output_dir: Path, keep: Iterable[str] = (),
+                 known: Mapping[str, os.stat_result] | None = None) -> None:
         self.output_dir = output_dir.absolute()
+        # the current output's files as the up-to-date check found them (opdgen.build.uptodate), so
+        # an unchanged file needs no lstat; and the new output's, for the next check (identities)
+        self.known = known or {}
+        self.identities: dict[str, os.stat_result | None] = {}  # None: lstat it after the swap
         self.staging = self.output_dir.with_name(self.output_dir.name + ".opdgen-new")
         recover(self.output_dir)
         self.keep = sorted(set(keep))
@@ -114,6 +120,7 @@ class Writer:
             target = self.staging / rel
             _clear(target, rel in self.existing)
             target.write_bytes(data)
+            self.identities[rel] = None
         if f.reused or (not f.data and not f.search_doc):
             return f
         digest = f.digest or hashlib.sha256(data).hexdigest()
@@ -129,11 +136,19 @@ class Writer:
     def _link(self, rel: str) -> None:
         """The spare's file at rel becomes the current output's (a hard link to it)."""
         self.unchanged += 1
-        target, current = self.staging / rel, self.output_dir / rel
-        if self.existing.get(rel) == os.lstat(current).st_ino:
+        info = self.known.get(rel) or os.lstat(f"{self.output_dir}/{rel}")
+        if self.existing.get(rel) == info.st_ino:
+            self.identities[rel] = info
             return  # the spare already links the current file
+        target = self.staging / rel
         _clear(target, rel in self.existing)
-        os.link(current, target)
+        os.link(self.output_dir / rel, target)
+        self.identities[rel] = None  # a new link changes the file's ctime
+
+    def output_digest(self) -> str:
+        """After finish: uptodate.output_digest of the new output, from what this writer saw and
+        made, without walking it again."""
+        return files_digest({rel: info for rel, info in self.identities.items() if info is not None})
 
     def finish(self) -> WriteStats:
         """Carry the kept folders over, remove what is no longer wanted, and swap the trees."""
@@ -145,6 +160,9 @@ class Writer:
         for rel in sorted(set(self.existing) - self.done, reverse=True):
             _remove(self.staging / rel)
             _prune_empty_parents(self.staging, self.staging / rel)
+        for rel, info in self.identities.items():
+            if info is None:
+                self.identities[rel] = os.lstat(self.staging / rel)
         _fsync_dir(self.staging)
         _swap_in(self.staging, self.output_dir)
         return WriteStats(self.written, self.unchanged, self.pages_written, self.pages - self.pages_written,

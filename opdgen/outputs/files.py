@@ -85,8 +85,8 @@ class PageReuse:
         # intact (opdgen.build.changes): a page whose deps, then and now, miss all of them is reused
         # without computing its key. None: every page is judged by its key.
         self.trusted: frozenset[str] | None = None
-        # every file of the previous output: digest, key ("" when unkeyed), deps, is it a page
-        self.every: dict[str, tuple[str, str, frozenset[str], bool]] = {}
+        # every file of the previous output by web root: digest, key ("" when unkeyed), deps, is a page
+        self.every: dict[str, dict[str, tuple[str, str, frozenset[str], bool]]] = {}
         self.reused = 0
         self.rendered = 0
 
@@ -98,8 +98,11 @@ class PageReuse:
                 raise ValueError(raw.get("format"))
             sources = [str(d) for d in raw["sources"]]
             previous, deps, every = {}, {}, {}
+            sets: dict[tuple[int, ...], frozenset[str]] = {}  # one frozenset for pages showing the same
             for k, (digest, key, numbers, is_page) in raw["files"].items():
-                path, made_of = str(k), frozenset(sources[i] for i in numbers)
+                path = str(k)
+                made_of = sets.get(tuple(numbers)) or sets.setdefault(
+                    tuple(numbers), frozenset(sources[i] for i in numbers))
                 every[path] = (str(digest), str(key), made_of, bool(is_page))
                 deps[path] = made_of
                 if key:
@@ -107,16 +110,18 @@ class PageReuse:
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             previous, deps, every = {}, {}, {}
         reuse = cls(output_dir, previous, verify, deps)
-        reuse.every = every
+        for path, entry in every.items():
+            reuse.every.setdefault(path.partition("/")[0], {})[path] = entry
         return reuse
 
     def carry(self, root: str) -> list[OutputFile]:
         """Every file the previous build wrote below `root`, reused as it is (its digest, key and
         deps as recorded): a web root none of whose inputs changed (opdgen.build.changes)."""
-        prefix = root + "/"
+        top, _, below = root.partition("/")
+        prefix = f"{below}/" if below else ""
         return [OutputFile(PurePosixPath(path), b"", made_of, is_page, key, digest, reused=True)
-                for path, (digest, key, made_of, is_page) in self.every.items()
-                if path.startswith(prefix) and SERVING not in made_of]
+                for path, (digest, key, made_of, is_page) in self.every.get(top, {}).items()
+                if path.startswith(prefix, len(top) + 1) and SERVING not in made_of]
 
     def trust(self, path: PurePosixPath, deps: frozenset[str]) -> OutputFile | None:
         """The previous page at `path`, reused unread and unkeyed, when the build trusts deps
@@ -225,6 +230,13 @@ class PageRenderer:
             value = sri(asset.data)
         self.integrities[url] = value
         return value
+
+    def kept(self, rel: str, deps: Iterable[str], template: str) -> OutputFile | None:
+        """The previous page at rel, when the build trusts deps and it shows no changed source
+        (PageReuse.trust): a caller may ask before making the page's variables."""
+        if self.reuse is None or self.reuse.trusted is None:
+            return None
+        return self.reuse.trust(page_file(self.root, rel), frozenset({*deps, f"template:{template}"}))
 
     def render(
         self,

@@ -6,17 +6,19 @@ Pure: the loaded region in, OutputFile values out. Items link to the posts on th
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
 import jinja2
 
 from opdgen.config import PORTAL_SLUG, SiteConfig
-from opdgen.content.model import Kind, Region
-from opdgen.outputs.feeds import FeedInfo, SitemapEntry, atom, robots, sitemap
+from opdgen.content.model import Kind, Post, Region
+from opdgen.outputs.feeds import FEED_SIZE, FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import portal_card_files
 from opdgen.outputs.public import PortalSection, portal_menu, portal_sections
+from opdgen.outputs.search_shards import merged_bundles
 from opdgen.outputs.site import brand_file, theme_files
 from opdgen.render import context as c
 from opdgen.render.themes import Theme
@@ -33,6 +35,26 @@ def portal_config(region: Region) -> SiteConfig:
         colour=cfg.portal_colour, address="", phone="", email="", whatsapp="", office_hours="",
         social=(), menu=None,
     )
+
+
+class LazyViews:
+    """Post views made on first use, by index or slice; `sources` says which post each one shows."""
+
+    def __init__(self, makers: list[Callable[[], c.PostView]], sources: list[str]) -> None:
+        self._makers = makers
+        self._made: dict[int, c.PostView] = {}
+        self.sources = sources
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __getitem__(self, part: slice) -> list[c.PostView]:
+        return [self._one(i) for i in range(*part.indices(len(self._makers)))]
+
+    def _one(self, i: int) -> c.PostView:
+        if i not in self._made:
+            self._made[i] = self._makers[i]()
+        return self._made[i]
 
 
 def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
@@ -55,20 +77,25 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
                  "directory": urls.path("opd/"), "feed": urls.path("feed.xml"), "search": urls.path("cari/")},
         menu=lambda path: c.menu_items(menu_entries, path, urls),
     )
-    news: list[c.PostView] = []
+    shown: list[tuple[Post, c.SiteView, c.Urls]] = []  # every agency's berita, newest first
     agencies: list[c.Agency] = []
+
+    def view(post: Post, sv: c.SiteView, site_urls: c.Urls) -> c.PostView:
+        return c.post_view(post, sv, site_urls, lambda k: label(k.value), shown_at=urls)
+
     for site in region.sites:
         site_urls = c.Urls(site.config.base_url)
         brand_rel_site = brand_file(site.slug, site.config.colour, "")[1]
         sv = c.site_view(site.config, site_urls, brand_rel_site, None)
-        views = [c.post_view(p, sv, site_urls, lambda k: label(k.value), shown_at=urls)
-                 for p in site.posts if p.kind.is_news]
-        berita = [v for v in views if v.kind == Kind.BERITA.value]
-        news += berita
-        dates = [v.updated or v.date for v in views if v.date is not None]
-        agencies.append(c.Agency(site=sv, last_update=max(dates, default=None),
-                                 post_count=len(views), latest=berita[0] if berita else None))
-    news.sort(key=lambda v: (v.date, v.abs_url), reverse=True)
+        posts = [p for p in site.posts if p.kind.is_news]
+        berita = [p for p in posts if p.kind is Kind.BERITA]
+        shown += [(p, sv, site_urls) for p in berita]
+        dates = [p.updated or p.date for p in posts if p.date is not None]
+        agencies.append(c.Agency(site=sv, last_update=max(dates, default=None), post_count=len(posts),
+                                 latest=view(berita[0], sv, site_urls) if berita else None))
+    shown.sort(key=lambda s: (s[0].date, s[2].abs(c.post_rel(s[0]))), reverse=True)
+    # a view is made when a page shows the post: after one edit, most listing pages are kept unread
+    news = LazyViews([functools.partial(view, *s) for s in shown], [str(s[0].source.path) for s in shown])
     agencies.sort(key=lambda a: a.site.name.lower())
     sources = frozenset({config_dep, *(str(s.config.source) for s in region.sites)})
     cards = sources | {a.latest.source for a in agencies if a.latest is not None}  # _agency_card.html
@@ -76,18 +103,22 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     files = [brand, *theme_files(root, theme), *portal_card_files(root, region)]
     files.append(r.render(
         "portal_home.html", "", title=config.name, description=config.description,
-        kind="portal-home", deps=cards | {v.source for v in news[:HOME_LATEST]},
+        kind="portal-home", deps=cards | set(news.sources[:HOME_LATEST]),
         latest=news[:HOME_LATEST], agencies=agencies,
     ))
     section = c.Crumb(label("berita"), urls.path("berita/"))
     pages = c.paginate(len(news), region.config.per_page, "berita/", urls)
     for number, rel, part in pages:
-        items = news[part]
+        deps = sources | set(news.sources[part])
+        kept = r.kept(rel, deps, "portal_list.html")
+        if kept is not None:
+            files.append(kept)
+            continue
         heading = label("berita") if number == 1 else f"{label('berita')} ({label('page')} {number})"
         files.append(r.render(
             "portal_list.html", rel, title=heading, description=config.description,
-            kind="portal-list", crumbs=[home, section], deps=sources | {v.source for v in items},
-            posts=items, pagination=c.pagination(pages, number, urls), heading=heading,
+            kind="portal-list", crumbs=[home, section], deps=deps,
+            posts=news[part], pagination=c.pagination(pages, number, urls), heading=heading,
         ))
     files.append(r.render(
         "portal_directory.html", "opd/", title=label("directory"), description=config.description,
@@ -101,12 +132,13 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     files.append(r.render(  # outputs.search builds the index (every agency's posts) this page reads
         "search.html", "cari/", title=label("search_title_portal"), description=config.description,
         kind="search", crumbs=[home, c.Crumb(label("search"), urls.path("cari/"))], deps=[config_dep],
+        search_merge=tuple(urls.path(f"{bundle}/") for bundle in merged_bundles(region)),  # its shards
     ))
     files.append(OutputFile(
         PurePosixPath(root) / "feed.xml",
         atom(FeedInfo(config.name, config.description, urls.abs(""), urls.abs("feed.xml"),
-                      region.config.name, region.config.language), news),
-        sources | {v.source for v in news[:20]},
+                      region.config.name, region.config.language), news[:FEED_SIZE]),
+        sources | set(news.sources[:FEED_SIZE]),
     ))
     files += portal_sections(PortalSection(r=r, region=region, home=home, sources=sources, label=label))
     rels = (f.path.relative_to(root).parent.as_posix()

@@ -5,10 +5,14 @@ post, halaman, agenda event, register document and service (title, kind, date, s
 the link to its page: `with_search_doc`), so Pagefind parses a fifth of the bytes of whole pages,
 the indexes can be built while the pages render (opdgen.build.pipeline runs this in a background
 thread), and the portal's index over every agency is the same whether or not the agencies' pages
-were rendered in this build. The documents are laid out once in a private temporary folder for all
-indexes; Pagefind's bundled binary indexes each root there, and its bundle, read back into memory,
-becomes OutputFile values under <root>/pagefind/. The bundle is deterministic, and an index whose
-documents did not change is reused like an unchanged page.
+were rendered in this build. The portal's index is split into shards of agencies
+(opdgen.outputs.search_shards). The documents are laid out once in a private temporary folder for
+all indexes; Pagefind's bundled binary indexes each root (or portal shard) there, as many at once as
+memory allows, and its bundle, read back into memory, becomes OutputFile values under
+<root>/pagefind/ (a shard after the first: portal/pagefind-<n>/). The bundle is deterministic, and
+an index whose documents did not change is reused like an unchanged page; when the build knows that
+only some posts changed, in place (opdgen.build.changes), a shard of other agencies is carried over
+without even making its documents.
 """
 
 from __future__ import annotations
@@ -19,8 +23,7 @@ import hashlib
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
@@ -30,10 +33,18 @@ from opdgen.config import PORTAL_SLUG
 from opdgen.content.model import Kind, Region
 from opdgen.markup.bodies import default_jobs
 from opdgen.outputs.files import OutputFile, PageReuse
+from opdgen.outputs.search_shards import (
+    BUNDLE,
+    bundle_name,
+    indexed,
+    is_bundle,
+    memory_cost,
+    run_within,
+    shards_to_index,
+)
 from opdgen.problems import Problem, ProblemError
 from opdgen.render.context import PostView, Urls, post_rel, post_view, site_view
 
-BUNDLE = "pagefind"
 MARK = b"data-pagefind-body"
 # Pagefind's own UIs inject inline styles (refused by our CSP) and the playground is for developers.
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.",
@@ -45,30 +56,36 @@ class SearchRoot:
     """One index to build: the web root it is published in and the pages it covers."""
 
     root: str  # "dinkes" or "portal"
-    pages: tuple[OutputFile, ...]  # under their own site folders (the portal's: every agency's)
+    pages: tuple[OutputFile, ...]  # under their own site folders (a portal shard's: its agencies')
     strip: str  # the folder prefix removed to place a page in the index's folder ("" keeps it)
+    bundle: str = BUNDLE  # its folder in the web root: pagefind, or pagefind-<n> for a portal shard
+    agencies: tuple[str, ...] = ()  # a portal shard's agencies (only their folders are indexed)
 
 
 def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], with_portal: bool = True,
                  kind_label: Callable[[Kind], str] | None = None) -> list[OutputFile]:
-    """The Pagefind bundle of each of `sites`, and the portal's over every agency.
+    """The Pagefind bundle of each of `sites`, and the portal's shards over every agency.
 
     Every index is made from the content (never from rendered pages), so this can run while the
     pages are being rendered, and the portal's index is the same whether or not the agencies'
     pages were rendered in this build (`build --site portal` in a CI job of its own renders none)."""
-    documents = region_documents(region, kind_label or (lambda kind: kind.value))
+    previous = _previous_folders(reuse)
+    out, shards = shards_to_index(region, reuse, previous) if with_portal else ([], [])
+    wanted = set(sites) | {slug for _, agencies in shards for slug in agencies}
+    documents = region_documents(region, kind_label or (lambda kind: kind.value), wanted)
     by_site: dict[str, list[OutputFile]] = {}
     for doc in documents:
         by_site.setdefault(doc.path.parts[0], []).append(doc)
     roots = [SearchRoot(slug, tuple(by_site.get(slug, ())), slug) for slug in sorted(set(sites))]
-    if with_portal:
-        roots.append(SearchRoot(PORTAL_SLUG, tuple(documents), ""))
+    for n, agencies in shards:
+        pages = tuple(doc for slug in agencies for doc in by_site.get(slug, ()))
+        roots.append(SearchRoot(PORTAL_SLUG, pages, "", bundle_name(n), agencies))
     language = region.config.language
-    out: list[OutputFile] = []
+    digests = {doc.path: _doc_digest(doc) for doc in documents}  # each once (in two indexes)
     todo: list[tuple[SearchRoot, str]] = []
     for sr in roots:
-        key = index_key(sr, language)
-        kept = _reused_bundle(sr.root, key, reuse)
+        key = index_key(sr, language, digests)
+        kept = _reused_bundle(sr, key, reuse, previous.get(f"{sr.root}/{sr.bundle}", []))
         if kept is not None:
             out += kept
         else:
@@ -78,15 +95,19 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
     return out
 
 
-def region_documents(region: Region, kind_label: Callable[[Kind], str]) -> list[OutputFile]:
-    """A search document for every published post of every agency (all kinds but SKM results,
-    which have no page of their own), at the path of its page."""
+def region_documents(region: Region, kind_label: Callable[[Kind], str],
+                     only: Iterable[str] | None = None) -> list[OutputFile]:
+    """A search document for every published post of every agency (or of the agencies `only`; all
+    kinds but SKM results, which have no page of their own), at the path of its page."""
     out = []
+    wanted = None if only is None else set(only)
     for site in region.sites:
+        if wanted is not None and site.slug not in wanted:
+            continue
         urls = Urls(site.config.base_url)
         view_site = site_view(site.config, urls, "", None)
         for post in site.posts:
-            if post.kind is not Kind.SKM:
+            if indexed(post):
                 path = PurePosixPath(site.slug) / post_rel(post) / "index.html"
                 view = post_view(post, view_site, urls, kind_label)
                 out.append(with_search_doc(view, OutputFile(path, b"", is_page=True)))
@@ -106,10 +127,12 @@ def with_search_doc(view: PostView, page: OutputFile) -> OutputFile:
     return dataclasses.replace(page, search_doc=doc.encode("utf-8"))
 
 
-def index_key(sr: SearchRoot, language: str) -> str:
-    """Everything the bundle is made from: Pagefind's version, the language, every document."""
-    parts = [_pagefind_version(), language, sr.root, sr.strip]
-    parts += sorted(f"{f.path}\0{_doc_digest(f)}" for f in sr.pages)
+def index_key(sr: SearchRoot, language: str, digests: Mapping[PurePosixPath, str] | None = None) -> str:
+    """Everything the bundle is made from: Pagefind's version, the language, every document
+    (`digests`: the documents' digests when known)."""
+    known = digests or {}
+    parts = [_pagefind_version(), language, sr.root, sr.strip, sr.bundle, " ".join(sr.agencies)]
+    parts += sorted(f"{f.path}\0{known.get(f.path) or _doc_digest(f)}" for f in sr.pages)
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -134,21 +157,31 @@ def previous_bundles(reuse: PageReuse | None) -> list[OutputFile]:
     out = []
     for path, (key, _digest) in sorted(reuse.previous.items()):
         p = PurePosixPath(path)
-        if len(p.parts) > 2 and p.parts[1] == BUNDLE and (digest := reuse.lookup(p, key)) is not None:
+        if len(p.parts) > 2 and is_bundle(p.parts[1]) and (digest := reuse.lookup(p, key)) is not None:
             out.append(OutputFile(p, b"", frozenset({"search"}), key=key, digest=digest, reused=True))
     return out
 
 
-def _reused_bundle(root: str, key: str, reuse: PageReuse | None) -> list[OutputFile] | None:
-    """The previous build's bundle for this root when it was made from the same pages."""
-    if reuse is None:
-        return None
-    prefix = f"{root}/{BUNDLE}/"
-    previous = {p: v for p, v in reuse.previous.items() if p.startswith(prefix)}
-    if not previous:
+def _previous_folders(reuse: PageReuse | None) -> dict[str, list[str]]:
+    """The previous output's search bundle files by folder ("dinkes/pagefind", "portal/pagefind-2"),
+    sorted: found in one pass over the previous output (tens of thousands of files at 10,000 posts)."""
+    out: dict[str, list[str]] = {}
+    for path in sorted(reuse.previous if reuse is not None else ()):
+        root, _, rest = path.partition("/")
+        folder, inside, _ = rest.partition("/")
+        if inside and is_bundle(folder):
+            out.setdefault(f"{root}/{folder}", []).append(path)
+    return out
+
+
+def _reused_bundle(sr: SearchRoot, key: str, reuse: PageReuse | None,
+                   previous: Sequence[str]) -> list[OutputFile] | None:
+    """The previous build's bundle for this root (or shard), its files `previous`, when it was made
+    from the same pages."""
+    if reuse is None or not previous:
         return None
     out = []
-    for path in sorted(previous):
+    for path in previous:
         digest = reuse.lookup(PurePosixPath(path), key)
         if digest is None:
             return None
@@ -158,7 +191,8 @@ def _reused_bundle(root: str, key: str, reuse: PageReuse | None) -> list[OutputF
 
 
 def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str) -> list[OutputFile]:
-    """Run the bundled Pagefind binary once per index, one per core at a time.
+    """Run the bundled Pagefind binary once per index, one per core at a time, the biggest first,
+    and never several at once whose expected memory exceeds search_shards.SEARCH_MEMORY.
 
     The binary itself indexes a site in tens of milliseconds; its Python service API spends about
     half a second per index on messages, which at sixty agencies was most of a build.
@@ -173,11 +207,11 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str) -> list[Ou
     with tempfile.TemporaryDirectory(prefix="opdgen-search-", dir=_scratch(needed)) as tmp:
         pages = Path(tmp) / "pages"  # every document once, at its path: <site>/berita/x/index.html
         counts = _lay_out(todo, pages)
-        with ThreadPoolExecutor(max(1, default_jobs())) as pool:
-            jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
-            parts = pool.map(lambda job: _build_one(binary, job[0], job[1], job[2], language, pages,
-                                                    Path(tmp)), jobs)
-            return [f for part in parts for f in part]
+        jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
+        costs = [memory_cost(sum(len(f.search_doc) for f in sr.pages)) for sr, _ in todo]
+        parts = run_within(jobs, costs, lambda job: _build_one(binary, job[0], job[1], job[2], language,
+                                                               pages, Path(tmp)), default_jobs())
+        return [f for part in parts for f in part]
 
 
 def _scratch(needed: int) -> str | None:
@@ -195,18 +229,19 @@ def _scratch(needed: int) -> str | None:
 
 def _build_one(binary: str, sr: SearchRoot, key: str, count: int, language: str, pages: Path,
                tmp: Path) -> list[OutputFile]:
-    bundle = tmp / f"bundle-{sr.root}"
+    bundle = tmp / f"bundle-{sr.root}-{sr.bundle}"
     if not count:  # the command line refuses an empty site; the service does not
         asyncio.run(_write_empty(bundle, language))
-        return _bundle_files(sr.root, key, bundle)
+        return _bundle_files(sr, key, bundle)
+    only = ["--glob", "{" + ",".join(sr.agencies) + "}/**/*.html"] if sr.agencies else []
     run = subprocess.run(
-        [binary, "--site", str(pages / sr.strip if sr.strip else pages), "--output-path", str(bundle),
+        [binary, "--site", str(pages / sr.strip if sr.strip else pages), *only, "--output-path", str(bundle),
          "--force-language", language],
         capture_output=True, text=True, timeout=600, check=False,
     )
     if run.returncode != 0:
         raise ProblemError([_failure((run.stderr or run.stdout).strip()[-500:])])
-    return _bundle_files(sr.root, key, bundle)
+    return _bundle_files(sr, key, bundle)
 
 
 async def _write_empty(bundle: Path, language: str) -> None:
@@ -236,13 +271,14 @@ def _lay_out(todo: Sequence[tuple[SearchRoot, str]], pages: Path) -> list[int]:
         target.write_bytes(documents[path])
     return [sum(1 for f in sr.pages if f.path in documents) for sr, _ in todo]
 
-def _bundle_files(root: str, key: str, bundle: Path) -> list[OutputFile]:
+
+def _bundle_files(sr: SearchRoot, key: str, bundle: Path) -> list[OutputFile]:
     """The files Pagefind wrote, read back into memory (the writer publishes them)."""
     out = []
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
         rel = path.relative_to(bundle).as_posix()
         if any(rel.startswith(u) for u in _UNUSED):
             continue
-        out.append(OutputFile(PurePosixPath(root) / BUNDLE / rel, path.read_bytes(), frozenset({"search"}),
-                              key=key))
+        out.append(OutputFile(PurePosixPath(sr.root) / sr.bundle / rel, path.read_bytes(),
+                              frozenset({"search"}), key=key))
     return out

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from opdgen.build.pipeline import BuildOptions, build
+from opdgen.build.uptodate import output_digest, read_stamp, stamp_path
 from opdgen.cli import build_now
 from tests.conftest import NOW, POST, PROJECT, tree_bytes
 
@@ -134,6 +135,9 @@ def test_incremental_builds_equal_clean_builds_across_edits(make_repo: Callable[
             assert 0 < sum(1 for f in result.files if f.is_page and not f.reused) < 10
         # only posts changed, in place: pages are kept by their deps (opdgen.build.changes)
         assert (result.trusted is not None) == (name in TRUSTED), name
+        # the writer's own account of the new output is what walking it finds
+        stamp = read_stamp(stamp_path(repo / ".opdgen-cache", out))
+        assert stamp is not None and stamp.outputs == output_digest(out), name
 
 
 def test_edits_kept_by_deps_equal_clean_builds_on_the_sample(tmp_path: Path,

@@ -1,0 +1,187 @@
+"""The portal's search index in shards (opdgen.outputs.search_shards), with a tiny shard size: each
+shard is a bundle of its own, an edit re-indexes only its shard, a portal-only build and an
+incremental one give the bytes of a whole clean build, and the portal's /cari/ page, served by real
+nginx under the real CSP, finds posts of the first shard and of the last one in real Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from click.testing import Result
+
+from opdgen.outputs import search, search_shards
+from opdgen.outputs.headers import nginx_conf, security_headers
+from tests.conftest import POST, REGION_YAML, SITE_YAML, requires, tree_bytes
+from tests.e2e.test_browser import ARGS, CHROMIUM
+from tests.e2e.test_nginx import HTTP_BLOCK, NGINX, _wait_for, free_port, watched_page
+
+# agency -> words of each of its posts; with at most 2 documents a shard: (agam, bone) (dinkes) (wajo)
+AGENCIES = {
+    "agam": ["rendang festival kuliner"],
+    "bone": ["pinisi perahu tradisional"],
+    "dinkes": ["posyandu balita sehat", "vaksinasi lansia desa"],
+    "wajo": ["tenun sutera sengkang", "danau tempe nelayan", "sutera ekspor perajin"],
+}
+SHARDS = ["pagefind", "pagefind-1", "pagefind-2"]
+
+
+def agency_files(slug: str, topics: list[str]) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        f"content/{slug}/site.yaml": SITE_YAML.replace("dinkes.", f"{slug}.").replace(
+            "Dinas Kesehatan", f"Dinas {slug.title()}").replace("Dinkes", slug.title()),
+    }
+    for i, words in enumerate(topics):
+        files[f"content/{slug}/berita/2026-11-{10 + i:02d}-kabar-{i}.md"] = POST.replace(
+            "Pekan Imunisasi Dimulai", f"Kabar {words.split()[0].title()}").replace(
+            "Pekan imunisasi dimulai di seluruh puskesmas.", f"Kabar tentang {words} di kabupaten.")
+    return files
+
+
+@pytest.fixture
+def repo(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(search_shards, "SHARD_DOCS", 2)
+    files: dict[str, str | bytes] = {}
+    for slug, topics in AGENCIES.items():
+        files.update(agency_files(slug, topics))
+    return make_repo(files)
+
+
+def built_bundles(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[list[str]]]:
+    """Record which bundles Pagefind builds (the others are reused from the previous output), and
+    the agencies whose search documents each build makes."""
+    seen: list[str] = []
+    documented: list[list[str]] = []
+    real_build, real_documents = search._build_one, search.region_documents
+
+    def spy(binary: str, sr: search.SearchRoot, *args: Any) -> list[Any]:
+        seen.append(f"{sr.root}/{sr.bundle}")
+        return real_build(binary, sr, *args)
+
+    def documents(region: Any, kind_label: Any, only: Any = None) -> list[Any]:
+        documented.append(sorted(only) if only is not None else ["*"])
+        return real_documents(region, kind_label, only)
+
+    monkeypatch.setattr(search, "_build_one", spy)
+    monkeypatch.setattr(search, "region_documents", documents)
+    return seen, documented
+
+
+def test_shards_are_bundles_of_their_own_and_builds_agree(
+        repo: Path, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = tmp_path / "whole"
+    assert run_cli("build", "--root", repo, "--output", whole).exit_code == 0
+    folders = sorted(p.name for p in (whole / "portal").iterdir() if p.name.startswith("pagefind"))
+    assert folders == SHARDS
+    for name in SHARDS:
+        assert (whole / "portal" / name / "pagefind.js").is_file()
+    page = (whole / "portal/cari/index.html").read_text("utf-8")
+    assert 'data-bundle="/pagefind/"' in page and 'data-merge="/pagefind-1/ /pagefind-2/"' in page
+    assert "data-merge" not in (whole / "wajo/cari/index.html").read_text("utf-8")  # one index each
+
+    portal_only = tmp_path / "portal-only"
+    assert run_cli("build", "--root", repo, "--output", portal_only, "--site", "portal").exit_code == 0
+    full = tree_bytes(whole)
+    assert {k: v for k, v in tree_bytes(portal_only).items() if k.startswith("portal/")} == \
+        {k: v for k, v in full.items() if k.startswith("portal/")}
+
+    seen, documented = built_bundles(monkeypatch)
+    post = repo / "content/wajo/berita/2026-11-11-kabar-1.md"
+    post.write_text(post.read_text("utf-8") + "\nPerahu baru diluncurkan oleh nelayan.\n", "utf-8")
+    before = {p: p.stat().st_mtime_ns for p in (whole / "portal").glob("pagefind/**/*") if p.is_file()}
+    assert run_cli("build", "--root", repo, "--output", whole).exit_code == 0
+    assert sorted(seen) == ["portal/pagefind-2", "wajo/pagefind"]  # its agency and its shard only
+    # only a post changed, in place (opdgen.build.changes): the other shards are carried over unread
+    assert documented == [["wajo"]]
+    assert {p: p.stat().st_mtime_ns for p in before} == before  # shard 0 was not rewritten
+    clean = tmp_path / "clean"
+    assert run_cli("build", "--root", repo, "--output", clean).exit_code == 0
+    assert tree_bytes(whole) == tree_bytes(clean)
+
+
+def test_new_posts_move_shard_boundaries_and_the_search_page_follows(
+        repo: Path, make_repo: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
+    make_repo(agency_files("bone", ["pinisi perahu tradisional", "benteng kerajaan tua"]))
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0  # (agam) (bone) (dinkes) (wajo)
+    assert sorted(p.name for p in (out / "portal").iterdir() if p.name.startswith("pagefind")) == \
+        [*SHARDS, "pagefind-3"]
+    page = (out / "portal/cari/index.html").read_text("utf-8")
+    assert 'data-merge="/pagefind-1/ /pagefind-2/ /pagefind-3/"' in page
+    clean = tmp_path / "clean"
+    assert run_cli("build", "--root", repo, "--output", clean).exit_code == 0
+    assert tree_bytes(out) == tree_bytes(clean)
+    (repo / "content/bone/berita/2026-11-11-kabar-1.md").unlink()
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
+    assert not (out / "portal/pagefind-3").exists()  # a shard no longer made is gone from the output
+
+
+@pytest.fixture
+def portal_nginx(repo: Path, run_cli: Callable[..., Result], tmp_path: Path) -> Iterator[int]:
+    """The portal's web root of the repository's build, served by real nginx with its server block."""
+    requires(NGINX, "nginx")
+    out = tmp_path / "output"
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
+    work = tmp_path / "nginx"
+    work.mkdir()
+    port = free_port()
+    region = yaml.safe_load(REGION_YAML)
+    headers = security_headers(region["security"]["video_hosts"])
+    servers = nginx_conf("portal", region["portal"]["base_url"], headers, root=str(out / "portal"),
+                         listen=f"127.0.0.1:{port}")
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (work / "nginx.conf").write_text(HTTP_BLOCK.format(user=user, work=work, servers=servers))
+    command = [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(process, [port], work / "error.log")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    requires(CHROMIUM, "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def results(page: Any, port: int, words: str) -> list[str]:
+    from playwright.sync_api import expect
+
+    page.goto(f"http://127.0.0.1:{port}/cari/?q={words}")
+    # done: the status quotes the query (a function to wait for would be eval, refused by the CSP)
+    expect(page.locator("[data-search-status]")).to_contain_text(f"\u201c{words}\u201d", timeout=15000)
+    return list(page.eval_on_selector_all(".search-item a", "els => els.map(e => e.href)"))
+
+
+def test_the_portal_search_page_searches_every_shard(portal_nginx: int, chromium: Any) -> None:
+    context, page, problems = watched_page(chromium)
+    last = results(page, portal_nginx, "sengkang")  # wajo: the last shard
+    assert last == ["https://wajo.ujikab.go.id/berita/kabar-0/"]
+    first = results(page, portal_nginx, "rendang")  # agam: the first shard (the primary bundle)
+    assert first == ["https://agam.ujikab.go.id/berita/kabar-0/"]
+    every = results(page, portal_nginx, "kabupaten")  # every post: one list over the three shards
+    hosts = {urlsplit(h).netloc.split(".")[0] for h in every}
+    assert hosts == set(AGENCIES) and len(every) == sum(len(t) for t in AGENCIES.values())
+    status = page.locator("[data-search-status]").inner_text()
+    assert re.search(r"\b7\b", status), status  # the count is over every shard
+    problems += [f"CSP {v}" for v in page.evaluate("window.__csp")]
+    context.close()
+    assert not problems, problems
