@@ -24,7 +24,6 @@ from opdgen.outputs.headers import IMMUTABLE, SHORT, nginx_conf, nginx_rules, se
 from opdgen.verify import read_manifest, verify
 from tests.conftest import PROJECT, requires
 from tests.e2e.sitecheck import site_origins
-from tests.e2e.test_browser import ARGS, CHROMIUM
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 ROOTS = ("dinkes", "portal")
@@ -197,17 +196,6 @@ window.__csp = [];
 document.addEventListener('securitypolicyviolation',
   e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
 """
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    requires(CHROMIUM, "chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def watched_page(chromium: Any) -> tuple[Any, Any, list[str]]:

@@ -21,7 +21,6 @@ from click.testing import Result
 from opdgen.outputs import search, search_shards
 from opdgen.outputs.headers import nginx_conf, security_headers
 from tests.conftest import POST, REGION_YAML, SITE_YAML, requires, tree_bytes
-from tests.e2e.test_browser import ARGS, CHROMIUM
 from tests.e2e.test_nginx import HTTP_BLOCK, NGINX, _wait_for, free_port, watched_page
 
 # agency -> words of each of its posts; with at most 2 documents a shard: (agam, bone) (dinkes) (wajo)
@@ -149,17 +148,6 @@ def portal_nginx(repo: Path, run_cli: Callable[..., Result], tmp_path: Path) -> 
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    requires(CHROMIUM, "chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def results(page: Any, port: int, words: str) -> list[str]:
