@@ -184,7 +184,7 @@ class _SiteLoader:
         self.cache = CacheDB(cache_dir / "cache.sqlite") if options.use_cache else None
         self.bodies = BodyRenderer(BodySettings(config.language, config.video_hosts), self.cache,
                                    options.jobs or default_jobs())
-        self.media = MediaCollector(repo, config.language, problems)
+        self.media = MediaCollector(repo, config.language, problems, index=self.cache)
         self.next_release: datetime | None = None
 
     def begin(self, folder: Path) -> _Pending | None:

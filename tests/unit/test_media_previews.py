@@ -7,6 +7,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path, PurePosixPath
 
+import pytest
+
+from opdgen.cachedb import CacheDB
 from opdgen.config import SiteConfig
 from opdgen.fsguard import Repo
 from opdgen.media.cache import ImageCache
@@ -82,3 +85,27 @@ def test_the_next_load_makes_none_and_names_them_the_same(tmp_path: Path) -> Non
     for title, config in ((TITLES[1], SITES[1]), (TITLES[2], SITES[0])):
         names = [m.with_preview(NO_MEDIA, title, "x", config, REGION, None).social for m in (first, again)]
         assert names[0] == names[1]
+
+
+def test_the_next_load_takes_the_digests_from_the_index_and_remakes_a_lost_entry(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = CacheDB(tmp_path / "cache" / "cache.sqlite")
+    first = MediaCollector(Repo(tmp_path), "id", Problems(), cache_dir=tmp_path / "cache", index=index)
+    first.warm_previews(tasks(first), jobs=1)
+    preview = first.with_preview(NO_MEDIA, TITLES[0], "musdes", SITES[0], REGION, None).social
+    assert preview is not None and preview.load is not None
+    written = preview.load()
+
+    def no_header_reads(self: ImageCache, key: str) -> None:
+        raise AssertionError("read from the entry's header, not the index")
+
+    monkeypatch.setattr(ImageCache, "digests", no_header_reads)
+    for entry in (tmp_path / "cache").rglob("*"):  # every image entry lost; the index kept
+        if entry.is_file() and entry.suffix != ".sqlite" and "sqlite" not in entry.name:
+            entry.unlink()
+    second = MediaCollector(Repo(tmp_path), "id", Problems(), cache_dir=tmp_path / "cache", index=index)
+    second.warm_previews(tasks(second), jobs=1)
+    assert second.stats.previews == 0  # nothing drawn while loading
+    again = second.with_preview(NO_MEDIA, TITLES[0], "musdes", SITES[0], REGION, None).social
+    assert again is not None and again.rel == preview.rel and again.load is not None
+    assert again.load() == written  # drawn again when written: the same bytes under the same name
