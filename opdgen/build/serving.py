@@ -29,10 +29,13 @@ def serving_outputs(files: Sequence[OutputFile], region: Region, root: Path) -> 
     released = release_date(root, region)
     domains = allowed_domains(region)
     out: list[OutputFile] = []
-    for web_root in sorted({f.path.parts[0] for f in files} - {SERVER_DIR}):
+    by_root: dict[str, list[OutputFile]] = {}
+    for f in files:
+        by_root.setdefault(str(f.path).partition("/")[0], []).append(f)
+    for web_root in sorted(set(by_root) - {SERVER_DIR}):
         if web_root not in bases:
             continue
-        own = [f for f in files if f.path.parts[0] == web_root]
+        own = by_root[web_root]
         extra = serving_files(web_root, bases[web_root], region.config, released)
         out += [*extra, manifest_file(web_root, bases[web_root], [*own, *extra], domains)]
     return out

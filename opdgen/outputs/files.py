@@ -159,8 +159,14 @@ def state_file(files: Iterable[OutputFile]) -> OutputFile:
     every = sorted(files, key=lambda f: str(f.path))
     sources = sorted({d for f in every for d in f.deps})
     number = {d: i for i, d in enumerate(sources)}
-    entries = {str(f.path): [f.sha256(), f.key, sorted(number[d] for d in f.deps), int(f.is_page)]
-               for f in every}
+    numbers: dict[frozenset[str], list[int]] = {}  # many files share one set of deps
+
+    def numbered(deps: frozenset[str]) -> list[int]:
+        if deps not in numbers:
+            numbers[deps] = sorted(number[d] for d in deps)
+        return numbers[deps]
+
+    entries = {str(f.path): [f.sha256(), f.key, numbered(f.deps), int(f.is_page)] for f in every}
     data = json.dumps({"format": STATE_FORMAT, "sources": sources, "files": entries}, separators=(",", ":"))
     return OutputFile(STATE_FILE, data.encode("utf-8") + b"\n", frozenset({"state"}))
 
