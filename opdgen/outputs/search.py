@@ -21,6 +21,8 @@ import asyncio
 import dataclasses
 import hashlib
 import os
+import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -204,7 +206,9 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str) -> list[Ou
     except Exception as exc:  # the wheel without its binary: a problem with a fix, not a crash
         raise ProblemError([_failure(f"{type(exc).__name__}: {exc}")]) from None
     needed = sum(len(f.search_doc) for sr, _ in todo for f in sr.pages)
-    with tempfile.TemporaryDirectory(prefix="opdgen-search-", dir=_scratch(needed)) as tmp:
+    scratch = _scratch(needed)
+    _remove_stale(Path(scratch or tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-", dir=scratch) as tmp:
         pages = Path(tmp) / "pages"  # every document once, at its path: <site>/berita/x/index.html
         counts = _lay_out(todo, pages)
         jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
@@ -212,6 +216,31 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str) -> list[Ou
         parts = run_within(jobs, costs, lambda job: _build_one(binary, job[0], job[1], job[2], language,
                                                                pages, Path(tmp)), default_jobs())
         return [f for part in parts for f in part]
+
+
+_PREFIX = "opdgen-search-"
+_STALE = re.compile(rf"{_PREFIX}(\d+)-")
+
+
+def _remove_stale(folder: Path) -> None:
+    """Remove the scratch folders of builds that were killed while indexing (a folder in memory
+    would hold its documents until the machine restarts): ours, named for a process that is gone."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = _STALE.match(entry.name)
+        if match is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            os.kill(int(match.group(1)), 0)  # raises when no such process
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except (OSError, OverflowError):
+            continue  # alive under another user, or unreadable: not ours to judge
 
 
 def _scratch(needed: int) -> str | None:

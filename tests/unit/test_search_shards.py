@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from opdgen.content.model import Kind
-from opdgen.outputs import search_shards
+from opdgen.outputs import search, search_shards
 from opdgen.outputs.files import PageReuse
 from opdgen.outputs.search_shards import bundle_name, is_bundle, plan_shards, run_within, shards_to_index
 
@@ -161,3 +164,15 @@ def test_a_shard_missing_from_the_previous_output_is_indexed(monkeypatch: pytest
                                     {k: v for k, v in FOLDERS.items() if k != "portal/pagefind-2"})
     assert todo == [(1, ("dinkes",)), (2, ("wajo",))]
     assert {str(f.path.parent) for f in carried} == {"portal/pagefind"}
+
+
+def test_scratch_folders_of_killed_builds_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    gone = subprocess.Popen(["true"])  # a process that has ended: its pid names no one
+    gone.wait()
+    stale = tmp_path / f"opdgen-search-{gone.pid}-x1"
+    live = tmp_path / f"opdgen-search-{os.getpid()}-x2"
+    other = tmp_path / "opdgen-search-unrelated"
+    for folder in (stale, live, other):
+        (folder / "pages").mkdir(parents=True)
+    search._remove_stale(tmp_path)
+    assert not stale.exists() and live.is_dir() and other.is_dir()
