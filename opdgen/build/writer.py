@@ -110,8 +110,11 @@ class Writer:
         self.done.add(rel)
         self.pages += f.is_page
         # reused: the page renderer found its inputs unchanged and checked the old file is there
-        data = b"" if f.reused else f.content()  # one lazy file in memory at a time
-        if f.reused or _same_bytes(self.output_dir / rel, data):
+        linked = f.source is not None and not f.reused and not f.data
+        data = b"" if f.reused or linked else f.content()  # one lazy file in memory at a time
+        current = self.output_dir / rel
+        same = _same_digest(current, f.digest) if linked else _same_bytes(current, data)
+        if f.reused or same:
             self._link(rel)
         else:
             self.written += 1
@@ -119,7 +122,8 @@ class Writer:
             self.written_paths.append(rel)
             target = self.staging / rel
             _clear(target, rel in self.existing)
-            target.write_bytes(data)
+            if not (linked and f.source is not None and _link_from(f.source(), target)):
+                target.write_bytes(f.content() if linked else data)
             self.identities[rel] = None
         if f.reused or (not f.data and not f.search_doc):
             return f
@@ -227,6 +231,30 @@ def _prune_empty_parents(staging: Path, path: Path) -> None:
             parent.rmdir()
         except OSError:
             return
+
+
+def _link_from(source: Path | None, target: Path) -> bool:
+    """Link a file that holds the wanted bytes (a cached preview); False when it cannot be (another
+    file system, no such file) or should not be: the caller writes the bytes instead. Only a file no
+    other output links yet is linked: a new link changes the file's ctime, which would make another
+    output (serve's, a second --output) look altered to the up-to-date check."""
+    if source is None:
+        return False
+    try:
+        if os.stat(source).st_nlink != 1:
+            return False
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
+def _same_digest(path: Path, digest: str) -> bool:
+    try:
+        return path.is_file() and not path.is_symlink() \
+            and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

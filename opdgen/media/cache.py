@@ -4,8 +4,8 @@ An entry's key is the sha256 of the source bytes, the format the extension promi
 Pillow's version and this format's version; the entry is one file, checked on every read (key, length
 and sha256 of each part), so a corrupt or foreign entry is a miss and gets rebuilt. A second index maps
 a source file's (size, mtime, inode) to its sha256, so an unchanged photo is not even read again.
-An entry's header alone gives its parts' digests (what names a social preview); the bytes are still
-checked when they are read to be written out.
+Social previews are kept apart, as plain JPEG files (PreviewFiles), so the writer can link them into
+the output; their digests, which name them, are in CacheDB (opdgen.media.collect).
 The cache never decides what is published and failing to write it never fails a build.
 """
 
@@ -17,7 +17,6 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import PIL
 
@@ -27,7 +26,6 @@ from opdgen.media.model import MediaStats
 CACHE_DIR = Path(".opdgen-cache") / "images"
 FORMAT = "opdgen-images 1"
 _MAGIC = (FORMAT + "\n").encode()
-_HEAD_MAX = 4096  # a header lists a few variants: a few hundred bytes
 
 
 def entry_key(source_sha: str, suffix: str, settings: ImageSettings) -> str:
@@ -61,22 +59,6 @@ class ImageCache:
         if path is not None:
             _write_atomic(path, encode_entry(derived, key, digests))
         return digests
-
-    def digests(self, key: str) -> tuple[str, ...] | None:
-        """The SHA-256 of each variant of an entry, as its header records them, or None when there is
-        no such entry. Only the header is read: get() still checks the bytes when they are needed."""
-        path = self._entry(key)
-        if path is None:
-            return None
-        try:
-            with path.open("rb") as file:
-                head, size = file.read(_HEAD_MAX), os.fstat(file.fileno()).st_size
-        except OSError:
-            return None
-        header = _header(head, key)
-        if header is None or size != head.index(b"\n", len(_MAGIC)) + 1 + sum(v[3] for v in header):
-            return None
-        return tuple(str(v[4]) for v in header)
 
     def _index(self, path: Path) -> Path | None:
         digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:32]
@@ -138,22 +120,6 @@ def decode_entry(raw: bytes, key: str) -> Derived | None:
         return None
 
 
-def _header(head: bytes, key: str) -> list[list[Any]] | None:
-    """The variants a header of this key lists ([format, width, height, length, sha256] each)."""
-    if not head.startswith(_MAGIC) or b"\n" not in head[len(_MAGIC):]:
-        return None
-    try:
-        header = json.loads(head[len(_MAGIC):head.index(b"\n", len(_MAGIC))])
-        variants = header["variants"] if isinstance(header, dict) and header.get("key") == key else None
-        if not isinstance(variants, list) or not variants or not all(
-                isinstance(v, list) and len(v) == 5 and isinstance(v[3], int) and isinstance(v[4], str)
-                for v in variants):
-            return None
-        return variants
-    except (ValueError, TypeError, KeyError):
-        return None
-
-
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write beside, then rename: a reader never sees half an entry. Errors only cost a later miss."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -167,6 +133,40 @@ def _write_atomic(path: Path, data: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+class PreviewFiles:
+    """Social previews as plain JPEG files (<cache>/previews/<key>.jpg): the writer links one into the
+    output instead of writing a copy of its bytes (a cold build publishes 10,000 of them), after
+    checking them against the digest the preview is named by. Folder None: no files (each is drawn)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder / "previews" if folder is not None else None
+
+    def path(self, key: str) -> Path | None:
+        return self.folder / key[:2] / f"{key}.jpg" if self.folder is not None else None
+
+    def write(self, key: str, data: bytes) -> str:
+        """Keep a preview's bytes (beside, then renamed: a linked copy is never changed); its SHA-256."""
+        path = self.path(key)
+        if path is not None:
+            _write_atomic(path, data)
+        return hashlib.sha256(data).hexdigest()
+
+    def read(self, key: str, digest: str | None = None) -> bytes | None:
+        """The kept bytes, when they are there and (given a digest) are the ones named by it."""
+        path = self.path(key)
+        try:
+            data = path.read_bytes() if path is not None else None
+        except OSError:
+            return None
+        if data is None or (digest is not None and hashlib.sha256(data).hexdigest() != digest):
+            return None
+        return data
+
+    def checked(self, key: str, digest: str) -> Path | None:
+        """The file, when it holds exactly the bytes of this digest."""
+        return self.path(key) if self.read(key, digest) is not None else None
 
 
 class ImageStore:
@@ -186,16 +186,6 @@ class ImageStore:
     def count_previews(self, made: int) -> None:
         """Previews made and cached elsewhere (worker processes)."""
         self._previews += made
-
-    def remember(self, key: str, make: Callable[[], Derived]) -> Derived:
-        """A derived set under any key (social previews): from the cache, else made and cached."""
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        derived = make()
-        self._previews += 1
-        self.cache.put(key, derived)
-        return derived
 
     def get(self, sha: str, suffix: str, settings: ImageSettings, read: Callable[[], bytes]) -> Derived:
         """The derived set for source bytes with this sha256; `read` is called only on a miss."""

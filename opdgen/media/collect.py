@@ -27,8 +27,8 @@ from opdgen.config import SiteConfig
 from opdgen.fsguard import Refused, Repo
 from opdgen.media import documents as docs
 from opdgen.media import social
-from opdgen.media.cache import CACHE_DIR, ImageCache, ImageStore, file_stamp
-from opdgen.media.images import LOGO, PHOTO, Derived, Encoded, ImageError, ImageSettings, derive
+from opdgen.media.cache import CACHE_DIR, ImageCache, ImageStore, PreviewFiles, file_stamp
+from opdgen.media.images import LOGO, PHOTO, ImageError, ImageSettings, derive
 from opdgen.media.model import (
     BodyImage,
     BodyLink,
@@ -69,6 +69,7 @@ class MediaCollector:
         self.problems = problems
         folder = cache_dir if cache_dir is not None else repo.root / CACHE_DIR
         self.store = ImageStore(ImageCache(folder), derive)
+        self.previews = PreviewFiles(folder)
         self._images: dict[tuple[PurePosixPath, str], MediaImage | ImageError] = {}
         self._documents: dict[PurePosixPath, Document | None] = {}
         self._published: dict[str, PurePosixPath] = {}  # site-relative document path -> its source
@@ -115,15 +116,25 @@ class MediaCollector:
                      logo: MediaImage | None) -> PostMedia:
         """The post's media with its 1200x630 social preview: its photo cropped, else a drawn card."""
         key, task = self.preview_task(media, title, site, region, logo)
-        store = self.store
-
-        def load() -> bytes:  # at write time, from the cache (made again if it went missing)
-            return store.remember(key, lambda: _one(make_preview(task))).variants[0].data
-
+        files = self.previews
         # 10,000 previews are about 700 MB: only their names and digests stay in memory
-        digest = self._digests.get(key) or hashlib.sha256(load()).hexdigest()
+        digest = self._digests.get(key) or files.write(key, make_preview(task))
+
+        def load() -> bytes:  # at write time, from the cache: drawn again (the same bytes) if lost
+            data = files.read(key, digest)
+            if data is None:
+                data = make_preview(task)
+                files.write(key, data)
+            return data
+
+        def source() -> Path | None:  # the cached file itself, to link into the output
+            path = files.checked(key, digest)
+            if path is None and hashlib.sha256(load()).hexdigest() == digest:
+                path = files.checked(key, digest)
+            return path
+
         variant = Variant(f"media/og-{slug}.{digest[:10]}.jpg", social.WIDTH, social.HEIGHT, "jpeg", b"",
-                          load=load, digest=digest)
+                          load=load, digest=digest, source=source)
         return dataclasses.replace(media, social=variant)
 
     def preview_task(self, media: PostMedia, title: str, site: SiteConfig, region: str,
@@ -146,14 +157,16 @@ class MediaCollector:
         indexed = self.index.get_many(PREVIEW_DIGESTS, tasks) if self.index is not None else {}
         learnt: dict[str, bytes] = {}
         for key, task in sorted(tasks.items(), key=_site_first):  # a worker draws a site's part once
-            # a preview's bytes follow from its key (drawing is deterministic): if its entry went
-            # missing since, writing the file makes the same bytes again (ImageStore.remember)
+            # a preview's bytes follow from its key (drawing is deterministic): if its file went
+            # missing since, writing it out makes the same bytes again (with_preview's load)
             digest = indexed.get(key, b"").decode("ascii", "replace")
-            known = (digest,) if _SHA256.fullmatch(digest) else self.store.cache.digests(key)
-            if known:
-                self._digests[key] = known[0]
+            if not _SHA256.fullmatch(digest):
+                kept = self.previews.read(key)
+                digest = hashlib.sha256(kept).hexdigest() if kept is not None else ""
+            if digest:
+                self._digests[key] = digest
                 if key not in indexed:
-                    learnt[key] = known[0].encode("ascii")
+                    learnt[key] = digest.encode("ascii")
             else:
                 missing.append((key, task))
         if missing:
@@ -376,10 +389,10 @@ def make_preview(task: PreviewTask) -> bytes:
 
 
 def make_previews(folder: Path | None, batch: list[tuple[str, PreviewTask]]) -> list[tuple[str, str]]:
-    """Make each preview of a batch and write its cache entry (in a worker process): (key, digest)
-    pairs, not the JPEGs, go back to the main process, so its memory stays flat."""
-    cache = ImageCache(folder)
-    return [(key, cache.put(key, _one(make_preview(task)))[0]) for key, task in batch]
+    """Make each preview of a batch and keep its file (in a worker process): (key, digest) pairs,
+    not the JPEGs, go back to the main process, so its memory stays flat."""
+    files = PreviewFiles(folder)
+    return [(key, files.write(key, make_preview(task))) for key, task in batch]
 
 
 def _site_first(item: tuple[str, PreviewTask]) -> tuple[bool, str, str]:
@@ -387,11 +400,6 @@ def _site_first(item: tuple[str, PreviewTask]) -> tuple[bool, str, str]:
     key, task = item
     site = "" if isinstance(task, bytes) else "\0".join((task.site_name, task.footer, task.colour))
     return isinstance(task, bytes), site, key
-
-
-def _one(jpeg: bytes) -> Derived:
-    return Derived(width=social.WIDTH, height=social.HEIGHT, animated=False,
-                   variants=(Encoded(social.WIDTH, social.HEIGHT, "jpeg", jpeg),))
 
 
 def _line(front: YNode | None, key: str) -> int | None:

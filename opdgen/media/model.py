@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 MIME = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png", "svg": "image/svg+xml"}
 
@@ -22,6 +22,8 @@ class Variant:
     data: bytes = field(repr=False)  # empty when `load` gives the bytes (kept out of memory)
     load: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
     digest: str = ""  # SHA-256 of the bytes, set with `load`
+    # a file holding exactly these bytes, to link instead of writing a copy (or None: write them)
+    source: Callable[[], Path | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def mime(self) -> str:

@@ -42,6 +42,8 @@ class OutputFile:
     # bytes kept out of memory (social previews: read from the image cache when written); with it,
     # `data` is empty and `digest` set
     load: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+    # a file holding exactly these bytes (checked against `digest`), linked instead of copied
+    source: Callable[[], Path | None] | None = field(default=None, repr=False, compare=False)
 
     def content(self) -> bytes:
         """The file's bytes (loaded now when they were kept out of memory)."""

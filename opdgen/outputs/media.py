@@ -52,7 +52,7 @@ def _files(root: str, images: list[MediaImage], documents: list[Document]) -> li
         deps = frozenset({str(source)}) | (known.deps if known else frozenset())
         if variant is not None and variant.load is not None:  # bytes stay in the cache until written
             files[path] = OutputFile(path, b"", deps, key=f"media:{variant.digest}", digest=variant.digest,
-                                     load=variant.load)
+                                     load=variant.load, source=variant.source)
         else:
             files[path] = OutputFile(path, data, deps)
 

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from opdgen.media.cache import ImageCache, ImageStore, decode_entry, encode_entry, entry_key, file_stamp
+from opdgen.media.cache import (
+    ImageCache,
+    ImageStore,
+    PreviewFiles,
+    decode_entry,
+    encode_entry,
+    entry_key,
+    file_stamp,
+)
 from opdgen.media.images import LOGO, PHOTO, Derived, Encoded, ImageSettings, derive
 
 DERIVED = Derived(width=40, height=30, animated=False, variants=(
@@ -99,43 +107,22 @@ def test_source_stamps_remember_the_hash(tmp_path: Path) -> None:
     assert cache.known_sha(photo, file_stamp(photo)) is None
 
 
-def test_put_gives_the_digests_the_header_gives_back(tmp_path: Path) -> None:
-    """A worker process writes an entry and sends back its digests only; a later build reads them from
-    the entry's header, without reading (or hashing) the bytes."""
+def test_put_gives_the_digests_of_what_get_gives_back(tmp_path: Path) -> None:
     cache = ImageCache(tmp_path)
     key = entry_key(SHA, ".jpg", PHOTO)
     digests = cache.put(key, DERIVED)
     assert digests == tuple(hashlib.sha256(v.data).hexdigest() for v in DERIVED.variants)
-    assert cache.digests(key) == digests
-    assert cache.digests(entry_key("b" * 64, ".jpg", PHOTO)) is None  # no such entry
-    assert ImageCache(None).put(key, DERIVED) == digests and ImageCache(None).digests(key) is None
+    assert cache.get(key) == DERIVED
+    assert cache.get(entry_key("b" * 64, ".jpg", PHOTO)) is None  # no such entry
+    assert ImageCache(None).put(key, DERIVED) == digests and ImageCache(None).get(key) is None
 
 
-@pytest.mark.parametrize("damage", [
-    lambda raw: raw[:-3],  # truncated: its length no longer adds up
-    lambda raw: raw + b"extra",
-    lambda raw: b"garbage" + raw,
-    lambda raw: raw.replace(b'"variants"', b'"variantz"'),
-    lambda raw: raw.split(b"\n", 1)[0],  # no end to the header
-    lambda raw: b"",
-], ids=["truncated", "trailing", "bad-magic", "bad-header", "header-only", "empty"])
-def test_a_damaged_entry_gives_no_digests(tmp_path: Path, damage: object) -> None:
-    cache = ImageCache(tmp_path)
-    key = entry_key(SHA, ".jpg", PHOTO)
-    cache.put(key, DERIVED)
-    entry = next(tmp_path.rglob("*.bin"))
-    entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
-    assert cache.digests(key) is None
-
-
-def test_a_flipped_byte_is_caught_when_the_bytes_are_read(tmp_path: Path) -> None:
-    """The header is trusted for the name only: the bytes are checked when they are written out, and
-    a damaged entry is made again (a preview is deterministic: the same bytes, the same digest)."""
-    cache = ImageCache(tmp_path)
-    key = entry_key(SHA, ".jpg", PHOTO)
-    digests = cache.put(key, DERIVED)
-    entry = next(tmp_path.rglob("*.bin"))
-    entry.write_bytes(entry.read_bytes()[:-1] + b"X")
-    assert cache.digests(key) == digests and cache.get(key) is None
-    store = ImageStore(cache, derive)
-    assert store.remember(key, lambda: DERIVED) == DERIVED and cache.get(key) == DERIVED
+def test_a_kept_preview_is_given_only_when_its_bytes_match_its_digest(tmp_path: Path) -> None:
+    files = PreviewFiles(tmp_path)
+    digest = files.write("ab" * 32, b"jpeg bytes")
+    assert files.read("ab" * 32, digest) == b"jpeg bytes"
+    path = files.checked("ab" * 32, digest)
+    assert path is not None and path.read_bytes() == b"jpeg bytes"
+    path.write_bytes(b"jpeg bytez")  # damaged (or hand-edited through a link in output/)
+    assert files.read("ab" * 32, digest) is None and files.checked("ab" * 32, digest) is None
+    assert PreviewFiles(None).write("cd" * 32, b"x") and PreviewFiles(None).read("cd" * 32) is None

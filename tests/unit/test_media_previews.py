@@ -12,7 +12,7 @@ import pytest
 from opdgen.cachedb import CacheDB
 from opdgen.config import SiteConfig
 from opdgen.fsguard import Repo
-from opdgen.media.cache import ImageCache
+from opdgen.media.cache import PreviewFiles
 from opdgen.media.collect import MediaCollector, PreviewTask, make_previews
 from opdgen.media.model import NO_MEDIA
 from opdgen.problems import Problems
@@ -49,10 +49,10 @@ def test_workers_write_the_cache_and_send_back_only_digests(tmp_path: Path) -> N
     work = tasks(media)
     media.warm_previews(work, jobs=2)
     assert media.stats.previews == len(work) == len(TITLES)
-    cache = ImageCache(tmp_path / "cache")
+    files = PreviewFiles(tmp_path / "cache")
     for key in work:
-        entry = cache.get(key)
-        assert entry is not None and cache.digests(key) == (sha(entry.variants[0].data),)
+        kept = files.read(key)
+        assert kept is not None and files.read(key, sha(kept)) == kept and kept.startswith(b"\xff\xd8")
     made = make_previews(None, list(work.items())[:2])  # what goes back through the pipe
     assert all(isinstance(key, str) and len(digest) == 64 for key, digest in made)
 
@@ -70,9 +70,9 @@ def test_one_process_or_two_make_the_same_bytes(tmp_path: Path) -> None:
     alone, pooled = collector(tmp_path, tmp_path / "one"), collector(tmp_path, tmp_path / "two")
     alone.warm_previews(tasks(alone), jobs=1)
     pooled.warm_previews(tasks(pooled), jobs=2)
-    one, two = ImageCache(tmp_path / "one"), ImageCache(tmp_path / "two")
+    one, two = PreviewFiles(tmp_path / "one"), PreviewFiles(tmp_path / "two")
     for key in tasks(alone):
-        first, second = one.get(key), two.get(key)
+        first, second = one.read(key), two.read(key)
         assert first is not None and first == second
 
 
@@ -96,16 +96,17 @@ def test_the_next_load_takes_the_digests_from_the_index_and_remakes_a_lost_entry
     assert preview is not None and preview.load is not None
     written = preview.load()
 
-    def no_header_reads(self: ImageCache, key: str) -> None:
-        raise AssertionError("read from the entry's header, not the index")
+    def no_reads(self: PreviewFiles, key: str, digest: str | None = None) -> None:
+        raise AssertionError("read from the kept file, not the index")
 
-    monkeypatch.setattr(ImageCache, "digests", no_header_reads)
+    monkeypatch.setattr(PreviewFiles, "read", no_reads)
     for entry in (tmp_path / "cache").rglob("*"):  # every image entry lost; the index kept
         if entry.is_file() and entry.suffix != ".sqlite" and "sqlite" not in entry.name:
             entry.unlink()
     second = MediaCollector(Repo(tmp_path), "id", Problems(), cache_dir=tmp_path / "cache", index=index)
     second.warm_previews(tasks(second), jobs=1)
     assert second.stats.previews == 0  # nothing drawn while loading
+    monkeypatch.undo()
     again = second.with_preview(NO_MEDIA, TITLES[0], "musdes", SITES[0], REGION, None).social
     assert again is not None and again.rel == preview.rel and again.load is not None
     assert again.load() == written  # drawn again when written: the same bytes under the same name

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -77,3 +79,26 @@ def test_the_spare_converges_whatever_state_it_is_in(tmp_path: Path) -> None:
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_file_with_a_source_is_linked_from_it_else_written(tmp_path: Path) -> None:
+    kept = tmp_path / "cache" / "og.jpg"
+    kept.parent.mkdir()
+    kept.write_bytes(b"jpeg")
+    digest = hashlib.sha256(b"jpeg").hexdigest()
+    linked = OutputFile(PurePosixPath("a/media/og.jpg"), b"", digest=digest, load=lambda: b"jpeg",
+                        source=lambda: kept)
+    copied = OutputFile(PurePosixPath("a/media/og2.jpg"), b"", digest=digest, load=lambda: b"jpeg",
+                        source=lambda: None)  # no usable file: the bytes are written
+    out = tmp_path / "out"
+    stats = write_output([linked, copied], out)
+    assert stats.written == 2
+    assert (out / "a/media/og.jpg").stat().st_ino == kept.stat().st_ino
+    assert (out / "a/media/og2.jpg").read_bytes() == b"jpeg"
+    assert (out / "a/media/og2.jpg").stat().st_ino != kept.stat().st_ino
+    again = write_output([linked, copied], out)  # the same bytes already published: nothing written
+    assert again.written == 0 and again.unchanged == 2
+    before = os.stat(kept)
+    write_output([linked], tmp_path / "other")  # another output: the linked file is copied, not linked
+    assert (tmp_path / "other/a/media/og.jpg").stat().st_ino != kept.stat().st_ino
+    assert os.stat(kept).st_ctime_ns == before.st_ctime_ns  # the first output's file is untouched
