@@ -170,7 +170,7 @@ def render_all(options: BuildOptions, write_to: Path | None = None,
             with progress.stage("progress.search"):
                 files += put(search.result() if search is not None else previous_bundles(reuse))
         files += put(serving_outputs(files, region, options.root))  # headers, security.txt, manifests
-        files += put([state_file(files)])  # page keys for the next build
+        files += put([state_file(files, reuse)])  # page keys for the next build
         check_unique(files)
     except ProblemError as exc:
         problems.extend(exc.problems)

@@ -97,7 +97,11 @@ class Writer:
         self.staging = self.output_dir.with_name(self.output_dir.name + ".opdgen-new")
         recover(self.output_dir)
         self.keep = sorted(set(keep))
-        self.existing = _spare_files(self.staging)
+        # with no current output (deleted; nothing can be reading the spare's files through it), a
+        # changed file is written into the spare's own file where no other tree shares it (_place)
+        self.in_place = not os.path.lexists(self.output_dir)
+        self.folders: set[str] = {""}  # the spare's folders, by relative path ("" is the spare itself)
+        self.existing = _spare_files(self.staging, self.folders)
         self.done: set[str] = set()
         self.written = self.unchanged = self.pages = self.pages_written = 0
         self.written_paths: list[str] = []
@@ -109,23 +113,24 @@ class Writer:
             raise OutputConflict(f.path)
         self.done.add(rel)
         self.pages += f.is_page
-        # reused: the page renderer found its inputs unchanged and checked the old file is there
-        linked = f.source is not None and not f.reused and not f.data
-        data = b"" if f.reused or linked else f.content()  # one lazy file in memory at a time
+        if f.reused:  # the page renderer found its inputs unchanged and checked the old file is there
+            self._link(rel)
+            return f
+        linked = f.source is not None and not f.data
+        data = b"" if linked else f.content()  # one lazy file in memory at a time
         current = self.output_dir / rel
         same = _same_digest(current, f.digest) if linked else _same_bytes(current, data)
-        if f.reused or same:
+        if same:
             self._link(rel)
         else:
             self.written += 1
             self.pages_written += f.is_page
             self.written_paths.append(rel)
-            target = self.staging / rel
-            _clear(target, rel in self.existing)
-            if not (linked and f.source is not None and _link_from(f.source(), target)):
-                target.write_bytes(f.content() if linked else data)
+            source = f.source() if linked and f.source is not None else None
+            if source is None or not self._link_source(rel, source):
+                self._place(rel, f.content() if linked else data)
             self.identities[rel] = None
-        if f.reused or (not f.data and not f.search_doc):
+        if not f.data and not f.search_doc:
             return f
         digest = f.digest or hashlib.sha256(data).hexdigest()
         return dataclasses.replace(f, data=b"", search_doc=b"", digest=digest)
@@ -137,6 +142,35 @@ class Writer:
             out.append(self.put(f))
         return out
 
+    def _place(self, rel: str, data: bytes) -> None:
+        """Write a new or changed file into the spare: as a new file, or (in_place) into the spare's
+        own file at rel when no other tree shares its inode: no new inode and no new folder, where a
+        file system that just deleted the whole output is slow to hand out inodes (ext4 without a
+        journal skips recently freed ones one by one)."""
+        target = f"{self.staging}/{rel}"
+        inode = self.existing.get(rel)
+        if self.in_place and inode is not None and inode > 0 and _overwrite(target, data):
+            return
+        folder = rel.rpartition("/")[0]
+        if inode is None and folder in self.folders and _create(target, data):
+            return
+        path = Path(target)
+        _clear(path, inode is not None)
+        path.write_bytes(data)
+        self._made_folders(folder)
+
+    def _link_source(self, rel: str, source: Path) -> bool:
+        """Link the file `source` (a cached preview) in at rel; False when it cannot or should not be."""
+        target = self.staging / rel
+        _clear(target, rel in self.existing)
+        self._made_folders(rel.rpartition("/")[0])
+        return _link_from(source, target)
+
+    def _made_folders(self, folder: str) -> None:
+        while folder not in self.folders:
+            self.folders.add(folder)
+            folder = folder.rpartition("/")[0]
+
     def _link(self, rel: str) -> None:
         """The spare's file at rel becomes the current output's (a hard link to it)."""
         self.unchanged += 1
@@ -146,6 +180,7 @@ class Writer:
             return  # the spare already links the current file
         target = self.staging / rel
         _clear(target, rel in self.existing)
+        self._made_folders(rel.rpartition("/")[0])
         os.link(self.output_dir / rel, target)
         self.identities[rel] = None  # a new link changes the file's ctime
 
@@ -181,26 +216,66 @@ def _files_below(root: Path, name: str) -> list[str]:
     return out
 
 
-def _spare_files(staging: Path) -> dict[str, int]:
-    """Every file of the spare tree with its inode; a spare that is not a real folder is replaced."""
+def _spare_files(staging: Path, folders: set[str]) -> dict[str, int]:
+    """Every file of the spare tree with its inode (and its folders into `folders`); a spare that is
+    not a real folder is replaced."""
     if staging.is_symlink() or (staging.exists() and not staging.is_dir()):
         staging.unlink()
     staging.mkdir(parents=True, exist_ok=True)
     found: dict[str, int] = {}
-    _list(str(staging), "", found)
+    _list(str(staging), "", found, folders)
     return found
 
 
-def _list(folder: str, rel: str, found: dict[str, int]) -> None:
+def _list(folder: str, rel: str, found: dict[str, int], folders: set[str]) -> None:
     """Files below folder by relative path: the inode of each regular file, -1 for anything else
-    that is not a folder (a link is never followed)."""
+    that is not a folder (a link is never followed). The directory entries say both, so no file is
+    stat'ed (where they do not, as on some overlay file systems, an inode that differs from the
+    file's only costs a fresh link)."""
     with os.scandir(folder) as entries:
         for entry in entries:
-            info = entry.stat(follow_symlinks=False)
-            if stat.S_ISDIR(info.st_mode):
-                _list(entry.path, f"{rel}{entry.name}/", found)
+            if entry.is_dir(follow_symlinks=False):
+                folders.add(rel + entry.name)
+                _list(entry.path, f"{rel}{entry.name}/", found, folders)
             else:
-                found[rel + entry.name] = info.st_ino if stat.S_ISREG(info.st_mode) else -1
+                found[rel + entry.name] = entry.inode() if entry.is_file(follow_symlinks=False) else -1
+
+
+def _overwrite(path: str, data: bytes) -> bool:
+    """Write data into the regular file at path when it is the file's only name (nlink 1: no other
+    tree sees it, and a link is never followed); False, untouched, otherwise."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            return False
+        _write_all(fd, data)
+        os.ftruncate(fd, len(data))  # after writing: the file's blocks are rewritten, not freed
+        return True
+    finally:
+        os.close(fd)
+
+
+def _create(path: str, data: bytes) -> bool:
+    """Write data as a new file at path, whose folder exists; False when something is there."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    except (FileExistsError, FileNotFoundError, NotADirectoryError):
+        return False  # the caller makes room (and folders) first
+    try:
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+    return True
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _clear(target: Path, exists: bool) -> None:

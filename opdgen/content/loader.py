@@ -6,6 +6,7 @@ It reads through fsguard only and renders Markdown once per post; it writes noth
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -231,17 +232,19 @@ class _SiteLoader:
     def add_previews(self, sites: list[Site]) -> list[Site]:
         """Every post's Open Graph image (opdgen.media.social), the missing ones made in parallel."""
         region = self.config.name
-        tasks = dict(
-            self.media.preview_task(p.media, p.title, site.config, region, site.logo)
-            for site in sites for p in site.posts if p.kind is not Kind.SKM  # SKM results: no page
-        )
-        self.media.warm_previews(tasks, self.bodies.jobs)
+        planned = [  # SKM results have no page, so no preview
+            [(p, self.media.preview_task(p.media, p.title, site.config, region, site.logo)
+              if p.kind is not Kind.SKM else None) for p in site.posts]
+            for site in sites
+        ]
+        self.media.warm_previews(dict(task for plan in planned for _, task in plan if task is not None),
+                                 self.bodies.jobs)
         return [
             replace(site, posts=tuple(
                 replace(p, media=self.media.with_preview(p.media, p.title, p.slug, site.config, region,
-                                                         site.logo)) if p.kind is not Kind.SKM else p
-                for p in site.posts))
-            for site in sites
+                                                         site.logo, task)) if task is not None else p
+                for p, task in plan))
+            for site, plan in zip(sites, planned, strict=True)
         ]
 
     def _logo(self, folder: Path, config: SiteConfig) -> MediaImage | None:
@@ -292,6 +295,7 @@ class _SiteLoader:
         the repository anywhere in it; return the Markdown files of each content folder."""
         found: dict[str, list[Path]] = {}
         kinds = {k.value for k in Kind}
+        below = len(str(folder)) + 1  # walk's paths are folder's own path, then the rest
         for item in self.repo.walk(folder):
             if isinstance(item, Refused):
                 self.problems.add(item.path, None, item.code, detail=item.detail)
@@ -303,7 +307,7 @@ class _SiteLoader:
             except Refused as refused:
                 self.problems.add(refused.path, None, refused.code, detail=refused.detail)
                 continue
-            top = item.relative_to(folder).parts[0]
+            top = str(item)[below:].partition(os.sep)[0]
             if top in kinds:
                 if item.suffix.lower() == ".md":
                     found.setdefault(top, []).append(item)

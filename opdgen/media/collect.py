@@ -113,9 +113,10 @@ class MediaCollector:
         return image
 
     def with_preview(self, media: PostMedia, title: str, slug: str, site: SiteConfig, region: str,
-                     logo: MediaImage | None) -> PostMedia:
-        """The post's media with its 1200x630 social preview: its photo cropped, else a drawn card."""
-        key, task = self.preview_task(media, title, site, region, logo)
+                     logo: MediaImage | None, planned: tuple[str, PreviewTask] | None = None) -> PostMedia:
+        """The post's media with its 1200x630 social preview: its photo cropped, else a drawn card.
+        `planned`: its preview_task, when the caller has it already."""
+        key, task = planned or self.preview_task(media, title, site, region, logo)
         files = self.previews
         # 10,000 previews are about 700 MB: only their names and digests stay in memory
         digest = self._digests.get(key) or files.write(key, make_preview(task))

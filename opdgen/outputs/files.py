@@ -91,6 +91,10 @@ class PageReuse:
         self.every: dict[str, dict[str, tuple[str, str, frozenset[str], bool]]] = {}
         self.reused = 0
         self.rendered = 0
+        # the previous pages.json's sorted sources and each set of deps as numbers into them: a build
+        # that shows the same sources numbers the sets it reused without sorting them again
+        self.sources: list[str] = []
+        self.numbers: dict[frozenset[str], list[int]] = {}
 
     @classmethod
     def load(cls, output_dir: Path, verify: bool = True) -> PageReuse:
@@ -101,17 +105,21 @@ class PageReuse:
             sources = [str(d) for d in raw["sources"]]
             previous, deps, every = {}, {}, {}
             sets: dict[tuple[int, ...], frozenset[str]] = {}  # one frozenset for pages showing the same
+            numbered: dict[frozenset[str], list[int]] = {}
             for k, (digest, key, numbers, is_page) in raw["files"].items():
                 path = str(k)
-                made_of = sets.get(tuple(numbers)) or sets.setdefault(
-                    tuple(numbers), frozenset(sources[i] for i in numbers))
+                made_of = sets.get(tuple(numbers))
+                if made_of is None:
+                    made_of = sets[tuple(numbers)] = frozenset(sources[i] for i in numbers)
+                    numbered[made_of] = sorted(int(i) for i in numbers)
                 every[path] = (str(digest), str(key), made_of, bool(is_page))
                 deps[path] = made_of
                 if key:
                     previous[path] = (str(key), str(digest))
         except (OSError, ValueError, KeyError, TypeError, IndexError):
-            previous, deps, every = {}, {}, {}
+            previous, deps, every, sources, numbered = {}, {}, {}, [], {}
         reuse = cls(output_dir, previous, verify, deps)
+        reuse.sources, reuse.numbers = sources, numbered
         for path, entry in every.items():
             reuse.every.setdefault(path.partition("/")[0], {})[path] = entry
         return reuse
@@ -155,13 +163,16 @@ class PageReuse:
         return old[1]
 
 
-def state_file(files: Iterable[OutputFile]) -> OutputFile:
+def state_file(files: Iterable[OutputFile], previous: PageReuse | None = None) -> OutputFile:
     """pages.json: digest, key, deps and kind of every file of the output, for the next build's
-    PageReuse (the deps as numbers into one sorted list of sources: a source is shown on many pages)."""
+    PageReuse (the deps as numbers into one sorted list of sources: a source is shown on many pages).
+    `previous`, the PageReuse this build loaded: when the sources are the same, a set of deps it
+    read is numbered as it was."""
     every = sorted(files, key=lambda f: str(f.path))
-    sources = sorted({d for f in every for d in f.deps})
+    sources = sorted(set().union(*{f.deps for f in every}))
     number = {d: i for i, d in enumerate(sources)}
-    numbers: dict[frozenset[str], list[int]] = {}  # many files share one set of deps
+    # many files share one set of deps
+    numbers = dict(previous.numbers) if previous is not None and previous.sources == sources else {}
 
     def numbered(deps: frozenset[str]) -> list[int]:
         if deps not in numbers:

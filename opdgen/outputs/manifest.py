@@ -38,10 +38,8 @@ def server_path(root: str, name: str) -> PurePosixPath:
 def manifest_file(root: str, base_url: str, files: Iterable[OutputFile],
                   link_domains: Iterable[str]) -> OutputFile:
     """The manifest of web root `root` (files outside it, under .opdgen/, are left out)."""
-    hashes = {
-        f.path.relative_to(root).as_posix(): f.sha256()
-        for f in files if f.path.parts[0] == root
-    }
+    prefix = f"{root}/"
+    hashes = {path[len(prefix):]: f.sha256() for f in files if (path := str(f.path)).startswith(prefix)}
     doc = {
         "format": FORMAT,
         "site": root,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -102,3 +103,33 @@ def test_a_file_with_a_source_is_linked_from_it_else_written(tmp_path: Path) -> 
     write_output([linked], tmp_path / "other")  # another output: the linked file is copied, not linked
     assert (tmp_path / "other/a/media/og.jpg").stat().st_ino != kept.stat().st_ino
     assert os.stat(kept).st_ctime_ns == before.st_ctime_ns  # the first output's file is untouched
+
+
+def test_with_the_output_deleted_the_spare_files_are_rewritten_in_place(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    spare = tmp_path / "output.opdgen-new"
+    write_output([f("a/index.html", b"1"), f("a/x/index.html", b"x")], out)
+    write_output([f("a/index.html", b"22"), f("a/x/index.html", b"x")], out)  # spare: the first tree
+    elsewhere = tmp_path / "cache.html"
+    os.link(spare / "a/x/index.html", elsewhere)  # a file another tree shares (as a cached preview)
+    shutil.rmtree(out)  # as `rm -rf output` (or the bench's cold run) leaves it
+    with (spare / "a/index.html").open("rb") as own, (spare / "a/x/index.html").open("rb") as shared:
+        write_output([f("a/index.html", b"333"), f("a/x/index.html", b"y"), f("a/new/index.html", b"n")],
+                     out)
+        assert own.read() == b"333"  # the same file, rewritten: no new inode
+        assert shared.read() == b"x"  # shared with another tree: a new file, the old one untouched
+    assert tree(out) == {"a/index.html": b"333", "a/x/index.html": b"y", "a/new/index.html": b"n"}
+    assert elsewhere.read_bytes() == b"x"
+    write_output([f("a/index.html", b"4")], out)  # a smaller file after a bigger one: no old tail
+    assert tree(out) == {"a/index.html": b"4"}
+
+
+def test_with_an_output_a_changed_file_is_a_new_file_in_the_spare(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    spare = tmp_path / "output.opdgen-new"
+    write_output([f("a/index.html", b"1")], out)
+    write_output([f("a/index.html", b"2")], out)
+    with (spare / "a/index.html").open("rb") as reader:  # only the spare has it now: a reader of the
+        write_output([f("a/index.html", b"3")], out)  # previous output may still be sending it
+        assert reader.read() == b"1"
+    assert tree(out) == {"a/index.html": b"3"}
