@@ -126,7 +126,10 @@ class Writer:
             self.written += 1
             self.pages_written += f.is_page
             self.written_paths.append(rel)
-            source = f.source() if linked and f.source is not None else None
+            # a cached preview is linked in, unless the spare's own file can take its bytes (in_place:
+            # removing a file costs more than rewriting it)
+            in_place = self.in_place and self.existing.get(rel, -1) > 0
+            source = f.source() if linked and f.source is not None and not in_place else None
             if source is None or not self._link_source(rel, source):
                 self._place(rel, f.content() if linked else data)
             self.identities[rel] = None

@@ -6,11 +6,18 @@ list levels take 1 s and grow faster than that. No real post comes near the limi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_QUOTE_DEPTH = 20  # `> > > ...`
 MAX_INDENT = 80  # columns of leading white space (list nesting, 20 levels of 4)
 MAX_BRACKETS_PER_BLOCK = 400  # `[` in one paragraph: links, footnotes, images
+
+
+# a line that may be too deep: more leading white space than MAX_INDENT columns could come from (a
+# tab is at most 4), or more `>` than MAX_QUOTE_DEPTH; only then is the text read line by line
+_MAYBE_DEEP = re.compile(
+    rf"^(?:\s{{{MAX_INDENT // 4 + 1}}}|[ \t]*(?:>[ \t]*){{{MAX_QUOTE_DEPTH + 1}}})", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +39,13 @@ def _quote_depth(line: str) -> int:
 
 def check_markdown(text: str) -> Finding | None:
     """The first pathological spot in a Markdown text, or None."""
+    if text.count("[") <= MAX_BRACKETS_PER_BLOCK and _MAYBE_DEEP.search(text) is None:
+        return None  # no block can hold too many `[`, no line is deep enough: nothing to look for
+    return first_finding(text)
+
+
+def first_finding(text: str) -> Finding | None:
+    """check_markdown line by line, without its shortcut."""
     brackets = 0
     block_start = 1
     for number, line in enumerate(text.split("\n"), start=1):

@@ -7,7 +7,6 @@ It reads through fsguard only, never writes output, and processes each image at 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import multiprocessing
@@ -136,7 +135,7 @@ class MediaCollector:
 
         variant = Variant(f"media/og-{slug}.{digest[:10]}.jpg", social.WIDTH, social.HEIGHT, "jpeg", b"",
                           load=load, digest=digest, source=source)
-        return dataclasses.replace(media, social=variant)
+        return media.with_social(variant)
 
     def preview_task(self, media: PostMedia, title: str, site: SiteConfig, region: str,
                      logo: MediaImage | None) -> tuple[str, PreviewTask]:

@@ -102,6 +102,10 @@ class PostMedia:
     gallery: tuple[ImageUse, ...] = ()
     social: Variant | None = None  # the 1200x630 Open Graph image (opdgen.media.social)
 
+    def with_social(self, social: Variant) -> PostMedia:
+        """The same media with this Open Graph image (dataclasses.replace, without its cost)."""
+        return PostMedia(self.hero, self.body, self.links, self.gallery, social)
+
     def images(self) -> tuple[MediaImage, ...]:
         """Every image to publish for this post."""
         out = [u.image for u in (self.hero, *self.gallery) if u is not None]

@@ -49,8 +49,14 @@ class Card:
 
     def key(self) -> str:
         parts = (VERSION, PIL.__version__, self.title, self.site_name, self.footer, self.colour,
-                 hashlib.sha256(self.logo_png).hexdigest(), fonts_hash())
+                 _sha256(self.logo_png), fonts_hash())
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@lru_cache(maxsize=256)
+def _sha256(data: bytes) -> str:
+    """A site's logo is hashed once, not once per post (bytes keep their hash: a hit is cheap)."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def font_path(name: str) -> Path:

@@ -5,8 +5,10 @@ Pure: content and config in, OutputFile values out; it never touches the file sy
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from itertools import chain
 from pathlib import PurePosixPath
 
 import jinja2
@@ -166,11 +168,11 @@ def _posts(
 ) -> list[OutputFile]:
     """One page per post, with older/newer neighbours and related posts by shared tags."""
     out = []
-    by_tag = _by_tag(pool)
+    tagged = _Tagged(pool)
     for i, view in enumerate(posts):
         older = posts[i + 1] if i + 1 < len(posts) else None
         newer = posts[i - 1] if i > 0 else None
-        related = _related(view, by_tag)
+        related = tagged.related(view)
         out.append(r.render(
             "post.html", view.url.removeprefix(r.urls.base_path), title=view.title,
             description=view.summary or r.site.description, kind="post",
@@ -181,26 +183,25 @@ def _posts(
     return out
 
 
-def _by_tag(pool: Sequence[c.PostView]) -> dict[str, list[c.PostView]]:
-    index: dict[str, list[c.PostView]] = defaultdict(list)
-    for other in pool:
-        for tag in {t.slug for t in other.tags}:
-            index[tag].append(other)
-    return index
+class _Tagged:
+    """The posts of a pool by tag, for related posts: those sharing most tags with a post, newest
+    first among equals, then by URL. Linear in the posts that share a tag, not in the whole pool."""
 
+    def __init__(self, pool: Sequence[c.PostView]) -> None:
+        # the pool in the order that breaks ties (newest first, then URL): a post is its position
+        self.ranked = sorted(pool, key=lambda v: (-(v.date.timestamp() if v.date else 0), v.url))
+        self.position = {v.url: i for i, v in enumerate(self.ranked)}
+        self.by_tag: dict[str, list[int]] = defaultdict(list)
+        for i, other in enumerate(self.ranked):
+            for tag in {t.slug for t in other.tags}:
+                self.by_tag[tag].append(i)
 
-def _related(view: c.PostView, by_tag: dict[str, list[c.PostView]]) -> list[c.PostView]:
-    """Posts sharing most tags with this one, newest first among equals (through the tag index:
-    linear in the posts that share a tag, not in the whole site)."""
-    shared: dict[str, tuple[int, c.PostView]] = {}
-    for tag in {t.slug for t in view.tags}:
-        for other in by_tag.get(tag, ()):
-            if other.url != view.url:
-                count = shared.get(other.url, (0, other))[0]
-                shared[other.url] = (count + 1, other)
-    scored = sorted(shared.values(), key=lambda pair: (
-        -pair[0], -(pair[1].date.timestamp() if pair[1].date else 0), pair[1].url))
-    return [o for _, o in scored[:RELATED]]
+    def related(self, view: c.PostView) -> list[c.PostView]:
+        shared = Counter(chain.from_iterable(self.by_tag.get(tag, ()) for tag in {t.slug for t in view.tags}))
+        shared.pop(self.position.get(view.url, -1), None)  # not the post itself
+        span = len(self.ranked) + 1  # one number per post: more shared tags first, then position
+        best = heapq.nlargest(RELATED, [count * span - i for i, count in shared.items()])
+        return [self.ranked[-(-k // span) * span - k] for k in best]
 
 
 def _tags(

@@ -133,3 +133,20 @@ def test_with_an_output_a_changed_file_is_a_new_file_in_the_spare(tmp_path: Path
         write_output([f("a/index.html", b"3")], out)  # previous output may still be sending it
         assert reader.read() == b"1"
     assert tree(out) == {"a/index.html": b"3"}
+
+
+def test_with_the_output_deleted_a_cached_file_is_copied_into_the_spares_own(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    spare = tmp_path / "output.opdgen-new"
+    kept = tmp_path / "cache" / "og.jpg"
+    kept.parent.mkdir()
+    kept.write_bytes(b"jpeg")
+    preview = OutputFile(PurePosixPath("a/og.jpg"), b"", digest=hashlib.sha256(b"jpeg").hexdigest(),
+                         load=kept.read_bytes, source=lambda: kept)
+    write_output([f("a/og.jpg", b"old")], out)
+    write_output([f("a/og.jpg", b"older")], out)  # the spare's a/og.jpg is its own file now
+    shutil.rmtree(out)
+    with (spare / "a/og.jpg").open("rb") as own:
+        write_output([preview], out)
+        assert own.read() == b"jpeg"  # rewritten, not removed and linked
+    assert os.stat(kept).st_nlink == 1 and (out / "a/og.jpg").read_bytes() == b"jpeg"
