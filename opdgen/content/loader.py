@@ -121,15 +121,21 @@ def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Proble
         except Refused as refused:
             problems.add(refused.path, None, refused.code, detail=refused.detail)
     pending = []
-    for folder in sorted(p for p in content.iterdir() if p.is_dir() or p.is_symlink()):
-        if options.only_sites and folder.name not in options.only_sites:
-            continue
-        begun = loader.begin(folder)
-        if begun is not None:
-            pending.append(begun)
-    # the expensive step, once for the whole region: cached, or spread over worker processes
+    # the expensive step: each site's bodies, from the cache or rendered by worker processes while
+    # the next sites are read
+    stream = loader.bodies.stream()
+    try:
+        for folder in sorted(p for p in content.iterdir() if p.is_dir() or p.is_symlink()):
+            if options.only_sites and folder.name not in options.only_sites:
+                continue
+            begun = loader.begin(folder)
+            if begun is not None:
+                pending.append(begun)
+                stream.add([post.body for post in begun.posts])
+        bodies = stream.finish()
+    finally:
+        stream.close()
     parsed = [post for site in pending for post in site.posts]
-    bodies = loader.bodies.render_all([post.body for post in parsed])
     html = {post.rel: body for post, body in zip(parsed, bodies, strict=True)}
     for begun in pending:
         site = loader.finish(begun, html)

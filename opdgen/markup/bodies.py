@@ -10,7 +10,7 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -88,30 +88,89 @@ class BodyRenderer:
 
     def render_all(self, texts: Sequence[str]) -> list[str]:
         """HTML for each text, in order."""
-        keys = [self._key(t) for t in texts]
-        cached = self.cache.get_many(NAMESPACE, keys) if self.cache else {}
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cached}.items())
-        fresh = dict(zip((k for k, _ in missing), self._render([t for _, t in missing]), strict=True))
-        if self.cache is not None and fresh:
-            self.cache.put_many(NAMESPACE, {k: v.encode() for k, v in fresh.items()})
-        self.stats.rendered += len(fresh)
-        self.stats.cached += len(texts) - len(missing)
-        return [fresh[k] if k in fresh else cached[k].decode() for k in keys]
+        stream = self.stream()
+        try:
+            stream.add(texts)
+            return stream.finish()
+        finally:
+            stream.close()
 
-    def _render(self, texts: list[str]) -> list[str]:
-        if self.jobs == 1 or len(texts) < POOL_THRESHOLD:
-            _Worker.start(self.settings)
-            return _Worker.render(texts)
-        chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-        # fork: workers start in milliseconds and inherit the imported modules
-        context = multiprocessing.get_context("fork")
-        out: list[str] = []
-        with progress.stage("progress.markdown", len(texts)), ProcessPoolExecutor(
-                self.jobs, mp_context=context, initializer=_Worker.start, initargs=(self.settings,)) as pool:
-            for part in pool.map(_Worker.render, chunks):
-                out += part
-                progress.advance(len(part))
-        return out
+    def stream(self) -> BodyStream:
+        """A batch whose texts are handed over as they are read (a site at a time): the worker
+        processes render the first while the rest are still being read."""
+        return BodyStream(self)
+
+
+class BodyStream:
+    """Bodies added in parts and rendered meanwhile; `finish` gives the HTML of all, in order.
+
+    Cached bodies are looked up as each part comes. The misses are rendered in this process when
+    they are few (or jobs is 1); once they are POOL_THRESHOLD, worker processes start (forked
+    then, while the parent is still small) and take them CHUNK at a time as they come."""
+
+    def __init__(self, renderer: BodyRenderer) -> None:
+        self.renderer = renderer
+        self.keys: list[str] = []
+        self.known: dict[str, str] = {}  # HTML by key: from the cache, or rendered
+        self.waiting: list[tuple[str, str]] = []  # misses not yet handed to a worker
+        self.asked: set[str] = set()  # keys looked up or rendered already
+        self.misses = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[tuple[list[str], Future[list[str]]]] = []
+
+    def add(self, texts: Sequence[str]) -> None:
+        r = self.renderer
+        keys = [r._key(t) for t in texts]
+        self.keys += keys
+        new = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.asked}
+        self.asked.update(new)
+        cached = r.cache.get_many(NAMESPACE, new) if r.cache is not None else {}
+        self.known.update((k, v.decode()) for k, v in cached.items())
+        missing = sorted((k, t) for k, t in new.items() if k not in cached)
+        r.stats.cached += len(texts) - len(missing)
+        self.misses += len(missing)
+        r.stats.rendered += len(missing)
+        self.waiting += missing
+        if self.pool is None and r.jobs > 1 and self.misses >= POOL_THRESHOLD:
+            # fork: workers start in milliseconds and inherit the imported modules
+            self.pool = ProcessPoolExecutor(r.jobs, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_Worker.start, initargs=(r.settings,))
+        if self.pool is not None:
+            while len(self.waiting) >= CHUNK:
+                self._hand_over(CHUNK)
+
+    def _hand_over(self, count: int) -> None:
+        assert self.pool is not None
+        part, self.waiting = self.waiting[:count], self.waiting[count:]
+        self.futures.append(([k for k, _ in part], self.pool.submit(_Worker.render, [t for _, t in part])))
+
+    def finish(self) -> list[str]:
+        r = self.renderer
+        fresh: dict[str, str] = {}
+        if self.pool is None:
+            if self.waiting:
+                _Worker.start(r.settings)
+                fresh = dict(zip((k for k, _ in self.waiting), _Worker.render([t for _, t in self.waiting]),
+                                 strict=True))
+        else:
+            while self.waiting:
+                self._hand_over(CHUNK)
+            with progress.stage("progress.markdown", self.misses):
+                for keys, future in self.futures:
+                    fresh.update(zip(keys, future.result(), strict=True))
+                    progress.advance(len(keys))
+        self.waiting, self.futures = [], []
+        self.close()
+        if r.cache is not None and fresh:
+            r.cache.put_many(NAMESPACE, {k: v.encode() for k, v in fresh.items()})
+        self.known.update(fresh)
+        return [self.known[k] for k in self.keys]
+
+    def close(self) -> None:
+        """Stop the workers (at once when the build stopped early)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def default_jobs() -> int:
