@@ -23,7 +23,6 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from opdgen.outputs.search_shards import (
 )
 from opdgen.problems import Problem, ProblemError
 from opdgen.render.context import PostView, Urls, post_rel, post_view, site_view
+from opdgen.spawner import Spawner, SpawnerError
 
 MARK = b"data-pagefind-body"
 # Pagefind's own UIs inject inline styles (refused by our CSP) and the playground is for developers.
@@ -213,8 +213,9 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str) -> list[Ou
         counts = _lay_out(todo, pages)
         jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
         costs = [memory_cost(sum(len(f.search_doc) for f in sr.pages)) for sr, _ in todo]
-        parts = run_within(jobs, costs, lambda job: _build_one(binary, job[0], job[1], job[2], language,
-                                                               pages, Path(tmp)), default_jobs())
+        with Spawner() as spawner:  # Pagefind is started from a small process (opdgen.spawner)
+            parts = run_within(jobs, costs, lambda job: _build_one(
+                spawner, binary, job[0], job[1], job[2], language, pages, Path(tmp)), default_jobs())
         return [f for part in parts for f in part]
 
 
@@ -256,18 +257,18 @@ def _scratch(needed: int) -> str | None:
     return shm if os.access(shm, os.W_OK) and free > 3 * needed + (64 << 20) else None
 
 
-def _build_one(binary: str, sr: SearchRoot, key: str, count: int, language: str, pages: Path,
-               tmp: Path) -> list[OutputFile]:
+def _build_one(spawner: Spawner, binary: str, sr: SearchRoot, key: str, count: int, language: str,
+               pages: Path, tmp: Path) -> list[OutputFile]:
     bundle = tmp / f"bundle-{sr.root}-{sr.bundle}"
     if not count:  # the command line refuses an empty site; the service does not
         asyncio.run(_write_empty(bundle, language))
         return _bundle_files(sr, key, bundle)
     only = ["--glob", "{" + ",".join(sr.agencies) + "}/**/*.html"] if sr.agencies else []
-    run = subprocess.run(
-        [binary, "--site", str(pages / sr.strip if sr.strip else pages), *only, "--output-path", str(bundle),
-         "--force-language", language],
-        capture_output=True, text=True, timeout=600, check=False,
-    )
+    try:
+        run = spawner.run([binary, "--site", str(pages / sr.strip if sr.strip else pages), *only,
+                           "--output-path", str(bundle), "--force-language", language], timeout=600)
+    except SpawnerError as exc:
+        raise ProblemError([_failure(str(exc))]) from None
     if run.returncode != 0:
         raise ProblemError([_failure((run.stderr or run.stdout).strip()[-500:])])
     return _bundle_files(sr, key, bundle)

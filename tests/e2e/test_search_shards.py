@@ -61,9 +61,9 @@ def built_bundles(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[list
     documented: list[list[str]] = []
     real_build, real_documents = search._build_one, search.region_documents
 
-    def spy(binary: str, sr: search.SearchRoot, *args: Any) -> list[Any]:
+    def spy(spawner: Any, binary: str, sr: search.SearchRoot, *args: Any) -> list[Any]:
         seen.append(f"{sr.root}/{sr.bundle}")
-        return real_build(binary, sr, *args)
+        return real_build(spawner, binary, sr, *args)
 
     def documents(region: Any, kind_label: Any, only: Any = None) -> list[Any]:
         documented.append(sorted(only) if only is not None else ["*"])

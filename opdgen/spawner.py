@@ -1,0 +1,120 @@
+"""Run programs from a small helper process instead of from the build's own, large one.
+
+A build starts Pagefind once per index (seventy times at sixty agencies) while its own process holds
+hundreds of megabytes. Each start is a vfork: until the program is loaded, the child shares the
+parent's memory and shows it as its own, so whatever sums the memory of the process tree (a CI
+runner's limit, `make bench`) sees the build's memory twice. The helper is a fresh interpreter of
+a few megabytes that starts each program in a thread of its own and reports how it ended, one JSON
+line per run; many runs may be in flight at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from typing import Any
+
+_HELPER = r"""
+import json, subprocess, sys, threading
+lock = threading.Lock()
+def serve(request):
+    try:
+        done = subprocess.run(request["argv"], capture_output=True, text=True,
+                              timeout=request["timeout"], check=False)
+        reply = {"id": request["id"], "returncode": done.returncode, "stdout": done.stdout,
+                 "stderr": done.stderr}
+    except Exception as exc:
+        reply = {"id": request["id"], "error": type(exc).__name__ + ": " + str(exc)}
+    with lock:
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+running = []
+for line in sys.stdin:
+    thread = threading.Thread(target=serve, args=(json.loads(line),))
+    thread.start()
+    running.append(thread)
+for thread in running:
+    thread.join()
+"""
+
+
+class SpawnerError(OSError):
+    """The helper could not run the program, or is gone."""
+
+
+class Spawner:
+    """Thread-safe: `run` from any thread; `close` when done (also as a context manager)."""
+
+    def __init__(self) -> None:
+        # -I -S: no user site, no site-packages, no PYTHON* variables: nothing but the standard library
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _HELPER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, encoding="utf-8", bufsize=1,
+        )
+        self._lock = threading.Lock()
+        self._waiting: dict[int, Future[dict[str, Any]]] = {}
+        self._next = 0
+        self._gone = False
+        self._reader = threading.Thread(target=self._read, name="opdgen-spawner", daemon=True)
+        self._reader.start()
+
+    def run(self, argv: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str]:
+        """Like subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False);
+        SpawnerError when the program could not be started or ran out of time."""
+        reply: Future[dict[str, Any]] = Future()
+        with self._lock:
+            if self._gone or self._process.stdin is None:
+                raise SpawnerError("the helper process has ended")
+            self._next += 1
+            number = self._next
+            self._waiting[number] = reply
+            try:
+                request = {"id": number, "argv": list(argv), "timeout": timeout}
+                self._process.stdin.write(json.dumps(request) + "\n")
+                self._process.stdin.flush()
+            except OSError as exc:
+                del self._waiting[number]
+                raise SpawnerError(f"the helper process has ended ({exc})") from None
+        answer = reply.result()
+        if "error" in answer:
+            raise SpawnerError(str(answer["error"]))
+        return subprocess.CompletedProcess(list(argv), int(answer["returncode"]), str(answer["stdout"]),
+                                           str(answer["stderr"]))
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            try:
+                answer = json.loads(line)
+                with self._lock:
+                    reply = self._waiting.pop(int(answer["id"]))
+            except (ValueError, KeyError, TypeError):
+                continue
+            reply.set_result(answer)
+        with self._lock:  # the helper ended: nobody waits forever
+            self._gone = True
+            waiting, self._waiting = self._waiting, {}
+        for reply in waiting.values():
+            reply.set_result({"error": "the helper process has ended"})
+
+    def close(self) -> None:
+        """Let the runs in flight finish, then end the helper."""
+        with self._lock:
+            if self._process.stdin is not None and not self._process.stdin.closed:
+                with contextlib.suppress(OSError):  # the helper is gone already
+                    self._process.stdin.close()
+        self._process.wait()
+        self._reader.join()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+    def __enter__(self) -> Spawner:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
