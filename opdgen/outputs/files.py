@@ -67,7 +67,7 @@ def page_file(root: str, rel: str) -> PurePosixPath:
 
 STATE_FILE = PurePosixPath(".opdgen/pages.json")
 SERVING = "serving:"  # a dep of the files each build adds to every web root (opdgen.build.serving)
-STATE_FORMAT = 3
+STATE_FORMAT = 4
 
 
 class PageReuse:
@@ -103,19 +103,19 @@ class PageReuse:
             if raw.get("format") != STATE_FORMAT:
                 raise ValueError(raw.get("format"))
             sources = [str(d) for d in raw["sources"]]
+            # one frozenset for all the files made from the same sources
+            sets = [frozenset(sources[i] for i in numbers) for numbers in raw["sets"]]
+            numbered = {made_of: sorted(int(i) for i in numbers)
+                        for made_of, numbers in zip(sets, raw["sets"], strict=True)}
             previous, deps, every = {}, {}, {}
-            sets: dict[tuple[int, ...], frozenset[str]] = {}  # one frozenset for pages showing the same
-            numbered: dict[frozenset[str], list[int]] = {}
-            for k, (digest, key, numbers, is_page) in raw["files"].items():
-                path = str(k)
-                made_of = sets.get(tuple(numbers))
-                if made_of is None:
-                    made_of = sets[tuple(numbers)] = frozenset(sources[i] for i in numbers)
-                    numbered[made_of] = sorted(int(i) for i in numbers)
-                every[path] = (str(digest), str(key), made_of, bool(is_page))
+            for path, (digest, key, number, is_page) in raw["files"].items():
+                if type(path) is not str or type(digest) is not str or type(key) is not str:
+                    raise TypeError(path)
+                made_of = sets[number]
+                every[path] = (digest, key, made_of, is_page == 1)
                 deps[path] = made_of
                 if key:
-                    previous[path] = (str(key), str(digest))
+                    previous[path] = (key, digest)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             previous, deps, every, sources, numbered = {}, {}, {}, [], {}
         reuse = cls(output_dir, previous, verify, deps)
@@ -165,7 +165,8 @@ class PageReuse:
 
 def state_file(files: Iterable[OutputFile], previous: PageReuse | None = None) -> OutputFile:
     """pages.json: digest, key, deps and kind of every file of the output, for the next build's
-    PageReuse (the deps as numbers into one sorted list of sources: a source is shown on many pages).
+    PageReuse (the deps as the place of a set of sources in one list, and each set as numbers into
+    one sorted list of sources: a source is shown on many pages, a set is shared by many files).
     `previous`, the PageReuse this build loaded: when the sources are the same, a set of deps it
     read is numbered as it was."""
     every = sorted(files, key=lambda f: str(f.path))
@@ -174,13 +175,19 @@ def state_file(files: Iterable[OutputFile], previous: PageReuse | None = None) -
     # many files share one set of deps
     numbers = dict(previous.numbers) if previous is not None and previous.sources == sources else {}
 
-    def numbered(deps: frozenset[str]) -> list[int]:
-        if deps not in numbers:
-            numbers[deps] = sorted(number[d] for d in deps)
-        return numbers[deps]
+    sets: dict[frozenset[str], int] = {}  # each set of deps once, by its place in the file's list
+
+    def numbered(deps: frozenset[str]) -> int:
+        place = sets.get(deps)
+        if place is None:
+            place = sets[deps] = len(sets)
+            if deps not in numbers:
+                numbers[deps] = sorted(number[d] for d in deps)
+        return place
 
     entries = {str(f.path): [f.sha256(), f.key, numbered(f.deps), int(f.is_page)] for f in every}
-    data = json.dumps({"format": STATE_FORMAT, "sources": sources, "files": entries}, separators=(",", ":"))
+    data = json.dumps({"format": STATE_FORMAT, "sources": sources, "sets": [numbers[d] for d in sets],
+                       "files": entries}, separators=(",", ":"))
     return OutputFile(STATE_FILE, data.encode("utf-8") + b"\n", frozenset({"state"}))
 
 
