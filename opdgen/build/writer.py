@@ -9,9 +9,11 @@ where the kernel has it: there is no moment without a complete output/.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import dataclasses
+import functools
 import hashlib
 import os
 import shutil
@@ -19,10 +21,12 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from opdgen.build import progress
 from opdgen.build.uptodate import files_digest
 from opdgen.outputs.files import OutputFile
+from opdgen.outputs.manifest import SERVER_DIR
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -43,13 +47,18 @@ class WriteStats:
     written_paths: tuple[str, ...] = ()  # output-relative paths whose bytes are new (serve reloads those)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths; False when the platform cannot."""
+@functools.cache
+def _renameat2() -> Any:
+    """libc's renameat2, once per process (finding libc runs ldconfig); None where there is none."""
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+        return None
+    return getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False when the platform cannot."""
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
@@ -76,15 +85,20 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, keep: Iterable[s
 
 
 class Writer:
-    """Streams a build's files into the spare tree as they are made, then swaps it in.
+    """Streams a build's files into the spare tree as they are made, then swaps them in, web root by
+    web root (each top-level folder of output/: an agency, the portal, .opdgen).
 
-    The spare (`output.opdgen-new`) is the output before last, kept by the previous swap. Only what
-    differs is touched: a file that equals the current output's is a hard link to it (same inode,
-    same mtime), a new or changed file is written afresh (never into a linked inode), and `finish`
-    removes what is no longer wanted and swaps. Whatever state a killed or failed build left the
-    spare in, the next build converges, and the current output is never touched until the swap.
-    A file's bytes leave memory once `put` has written them: `put` returns the file without them.
-    `keep` names top-level folders to carry over unchanged (`build --site X` keeps the other sites).
+    The spare (`output.opdgen-new`) holds, for each web root, that root as it was before its last
+    swap. A web root whose files all equal the current output's, with none added or gone, is left
+    as it is: its spare is not touched at all (after one edit, fifty-nine agencies of sixty). Any
+    other web root is brought up to date in the spare by touching only what differs: a file that
+    equals the current output's is a hard link to it (same inode, same mtime), a new or changed file
+    is written afresh (never into a linked inode), what is no longer wanted is removed; then the two
+    folders are exchanged. Whatever state a killed or failed build left the spare in, the next build
+    converges, and the current output is never touched until the swaps, each of which leaves a
+    complete web root. A file's bytes leave memory once `put` has written them: `put` returns the
+    file without them. `keep` names top-level folders to carry over unchanged (`build --site X`
+    keeps the other sites).
     """
 
     def __init__(self, output_dir: Path, keep: Iterable[str] = (),
@@ -92,16 +106,21 @@ class Writer:
         self.output_dir = output_dir.absolute()
         # the current output's files as the up-to-date check found them (opdgen.build.uptodate), so
         # an unchanged file needs no lstat; and the new output's, for the next check (identities)
-        self.known = known or {}
+        self.known = known
         self.identities: dict[str, os.stat_result | None] = {}  # None: lstat it after the swap
         self.staging = self.output_dir.with_name(self.output_dir.name + ".opdgen-new")
         recover(self.output_dir)
-        self.keep = sorted(set(keep))
+        self.keep = set(keep)
         # with no current output (deleted; nothing can be reading the spare's files through it), a
         # changed file is written into the spare's own file where no other tree shares it (_place)
         self.in_place = not os.path.lexists(self.output_dir)
+        if self.staging.is_symlink() or (self.staging.exists() and not self.staging.is_dir()):
+            self.staging.unlink()  # a spare that is not a real folder is replaced
+        self.staging.mkdir(parents=True, exist_ok=True)
         self.folders: set[str] = {""}  # the spare's folders, by relative path ("" is the spare itself)
-        self.existing = _spare_files(self.staging, self.folders)
+        self.existing: dict[str, int] = {}  # the spare's files (of the web roots listed so far)
+        self.listed: set[str] = set()  # web roots whose spare is being brought up to date
+        self.waiting: dict[str, list[str]] = {}  # files equal to the current output's, by web root
         self.done: set[str] = set()
         self.written = self.unchanged = self.pages = self.pages_written = 0
         self.written_paths: list[str] = []
@@ -114,18 +133,19 @@ class Writer:
         self.done.add(rel)
         self.pages += f.is_page
         if f.reused:  # the page renderer found its inputs unchanged and checked the old file is there
-            self._link(rel)
+            self._unchanged(rel)
             return f
         linked = f.source is not None and not f.data
         data = b"" if linked else f.content()  # one lazy file in memory at a time
         current = self.output_dir / rel
         same = _same_digest(current, f.digest) if linked else _same_bytes(current, data)
         if same:
-            self._link(rel)
+            self._unchanged(rel)
         else:
             self.written += 1
             self.pages_written += f.is_page
             self.written_paths.append(rel)
+            self._touch(rel.partition("/")[0])
             # a cached preview is linked in, unless the spare's own file can take its bytes (in_place:
             # removing a file costs more than rewriting it)
             in_place = self.in_place and self.existing.get(rel, -1) > 0
@@ -144,6 +164,24 @@ class Writer:
             progress.advance()
             out.append(self.put(f))
         return out
+
+    def _unchanged(self, rel: str) -> None:
+        """A file equal to the current output's: linked into the spare if its web root is swapped."""
+        self.unchanged += 1
+        root = rel.partition("/")[0]
+        if root in self.listed:
+            self._link(rel)
+        else:
+            self.waiting.setdefault(root, []).append(rel)
+
+    def _touch(self, root: str) -> None:
+        """The web root will be swapped: list its spare, and link in the unchanged files seen so far."""
+        if root in self.listed:
+            return
+        self.listed.add(root)
+        _list_spare(self.staging, root, self.existing, self.folders)
+        for rel in self.waiting.pop(root, ()):
+            self._link(rel)
 
     def _place(self, rel: str, data: bytes) -> None:
         """Write a new or changed file into the spare: as a new file, or (in_place) into the spare's
@@ -176,8 +214,7 @@ class Writer:
 
     def _link(self, rel: str) -> None:
         """The spare's file at rel becomes the current output's (a hard link to it)."""
-        self.unchanged += 1
-        info = self.known.get(rel) or os.lstat(f"{self.output_dir}/{rel}")
+        info = self._current(rel)
         if self.existing.get(rel) == info.st_ino:
             self.identities[rel] = info
             return  # the spare already links the current file
@@ -187,47 +224,82 @@ class Writer:
         os.link(self.output_dir / rel, target)
         self.identities[rel] = None  # a new link changes the file's ctime
 
+    def _current(self, rel: str) -> os.stat_result:
+        known = self.known.get(rel) if self.known is not None else None
+        return known or os.lstat(f"{self.output_dir}/{rel}")
+
     def output_digest(self) -> str:
         """After finish: uptodate.output_digest of the new output, from what this writer saw and
         made, without walking it again."""
         return files_digest({rel: info for rel, info in self.identities.items() if info is not None})
 
     def finish(self) -> WriteStats:
-        """Carry the kept folders over, remove what is no longer wanted, and swap the trees."""
-        for name in self.keep:
-            for rel in _files_below(self.output_dir, name):
-                if rel not in self.done:
+        """Swap in every web root that differs from the current output's, remove the ones no longer
+        wanted, and leave the others (and the kept folders) as they are."""
+        current = self._current_roots()
+        for name in sorted(self.keep):  # kept folders: their files as the current output has them
+            root = name.partition("/")[0]
+            for rel in sorted(current.get(root, ())):
+                if (rel == name or rel.startswith(f"{name}/")) and rel not in self.done:
                     self.done.add(rel)
-                    self._link(rel)
-        for rel in sorted(set(self.existing) - self.done, reverse=True):
+                    self._unchanged(rel)
+        new_roots = {rel.partition("/")[0] for rel in self.done}
+        for root in sorted(self.waiting):  # nothing written there: the same files as now?
+            if set(self.waiting[root]) == current.get(root):
+                for rel in self.waiting[root]:
+                    self.identities[rel] = self._current(rel)
+            else:
+                self._touch(root)
+        self.waiting.clear()
+        for rel in sorted({r for r in self.existing if r.partition("/")[0] in self.listed} - self.done,
+                          reverse=True):
             _remove(self.staging / rel)
             _prune_empty_parents(self.staging, self.staging / rel)
         for rel, info in self.identities.items():
             if info is None:
                 self.identities[rel] = os.lstat(self.staging / rel)
+        for name in sorted(os.listdir(self.staging)):  # spares of web roots no build makes any more
+            if name not in new_roots:
+                _remove(self.staging / name)
         _fsync_dir(self.staging)
-        _swap_in(self.staging, self.output_dir)
+        if os.path.islink(self.output_dir):
+            os.unlink(self.output_dir)  # output/ is a real folder (the up-to-date check refuses links)
+        self.output_dir.mkdir(exist_ok=True)
+        # the server files (.opdgen: manifests, nginx.conf, pages.json) last: they describe the rest
+        for root in sorted(self.listed, key=lambda r: (r == SERVER_DIR, r)):
+            _swap_root(self.staging, self.output_dir, root)
+        for root in sorted(set(current) - new_roots):  # no longer built: out of output/
+            os.rename(self.output_dir / root, self.staging / root)
+            _remove(self.staging / root)
+        _fsync_dir(self.output_dir)
         return WriteStats(self.written, self.unchanged, self.pages_written, self.pages - self.pages_written,
                           tuple(sorted(self.written_paths)))
 
+    def _current_roots(self) -> dict[str, set[str]]:
+        """The current output's files by web root (a file directly in output/ is a root of its own;
+        anything that is not a regular file or folder counts as a file that no build makes)."""
+        if self.known is not None:
+            files: Iterable[str] = self.known
+        else:
+            found: dict[str, int] = {}
+            if os.path.isdir(self.output_dir) and not os.path.islink(self.output_dir):
+                _list(str(self.output_dir), "", found, set())
+            files = found
+        roots: dict[str, set[str]] = {}
+        for rel in files:
+            roots.setdefault(rel.partition("/")[0], set()).add(rel)
+        return roots
 
-def _files_below(root: Path, name: str) -> list[str]:
-    out = []
-    for folder, _dirs, names in os.walk(root / name):
-        rel = Path(folder).relative_to(root).as_posix()
-        out += [f"{rel}/{n}" for n in names]
-    return out
 
-
-def _spare_files(staging: Path, folders: set[str]) -> dict[str, int]:
-    """Every file of the spare tree with its inode (and its folders into `folders`); a spare that is
-    not a real folder is replaced."""
-    if staging.is_symlink() or (staging.exists() and not staging.is_dir()):
-        staging.unlink()
-    staging.mkdir(parents=True, exist_ok=True)
-    found: dict[str, int] = {}
-    _list(str(staging), "", found, folders)
-    return found
+def _list_spare(staging: Path, root: str, found: dict[str, int], folders: set[str]) -> None:
+    """The files of one web root's spare (see _list), and its folders; anything else standing at
+    the root's place (a file, a link) is removed."""
+    place = staging / root
+    if place.is_symlink() or (place.exists() and not place.is_dir()):
+        place.unlink()
+    if place.is_dir():
+        folders.add(root)
+        _list(str(place), f"{root}/", found, folders)
 
 
 def _list(folder: str, rel: str, found: dict[str, int], folders: set[str]) -> None:
@@ -351,24 +423,40 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _swap_in(staging: Path, output_dir: Path) -> None:
-    """Exchange the two trees; the previous output stays behind as the next build's spare."""
-    if output_dir.exists() and _exchange(staging, output_dir):
+def _swap_root(staging: Path, output_dir: Path, root: str) -> None:
+    """Put the spare's web root in place of the current one; the current one becomes its spare.
+    Where the kernel cannot exchange two paths at once, three renames through output.opdgen-old
+    (recover puts a root back after a crash between them)."""
+    spare, live = staging / root, output_dir / root
+    if not os.path.lexists(live):
+        os.rename(spare, live)
         return
-    old = output_dir.with_name(output_dir.name + ".opdgen-old")
-    if old.exists():
-        shutil.rmtree(old)
-    if output_dir.exists():
-        os.rename(output_dir, old)
-    os.rename(staging, output_dir)
-    if old.exists():
-        os.rename(old, staging)
+    if _exchange(spare, live):
+        return
+    old = _old_folder(output_dir)
+    old.mkdir(exist_ok=True)
+    _remove(old / root)
+    os.rename(live, old / root)
+    os.rename(spare, live)
+    os.rename(old / root, spare)
+    with contextlib.suppress(OSError):  # not empty (a crash before left it): recover's at the next build
+        old.rmdir()
+
+
+def _old_folder(output_dir: Path) -> Path:
+    return output_dir.with_name(output_dir.name + ".opdgen-old")
 
 
 def recover(output_dir: Path) -> None:
-    """After a crash between the renames of the fallback swap, put the old output back."""
-    old = output_dir.with_name(output_dir.name + ".opdgen-old")
-    if old.exists() and not output_dir.exists():
+    """After a crash between the renames of a fallback swap, put the old web roots back (an
+    output.opdgen-old left by an earlier version of opdgen holds a whole output)."""
+    old = _old_folder(output_dir)
+    if not old.exists():
+        return
+    if not output_dir.exists():
         os.rename(old, output_dir)
-    elif old.exists():
-        shutil.rmtree(old)
+        return
+    for name in sorted(os.listdir(old)):
+        if not os.path.lexists(output_dir / name):
+            os.rename(old / name, output_dir / name)
+    shutil.rmtree(old)

@@ -65,8 +65,14 @@ def test_the_spare_converges_whatever_state_it_is_in(tmp_path: Path) -> None:
     # a killed build may leave anything in the spare: junk, a changed shared file, a folder for a file
     (spare / "junk").mkdir()
     (spare / "junk/z.php").write_bytes(b"<?php")
-    (spare / "b.txt").unlink()
+    (spare / "b.txt").unlink(missing_ok=True)
     (spare / "b.txt").mkdir()
+    (spare / "a/x").mkdir(parents=True, exist_ok=True)
+    (spare / "a/x/index.html").unlink(missing_ok=True)
+    (spare / "a/x/index.html").write_bytes(b"stale")
+    write_output([f("a/index.html", b"3"), f("a/x/index.html", b"x"), f("b.txt", b"b2")], out)
+    assert tree(out) == {"a/index.html": b"3", "a/x/index.html": b"x", "b.txt": b"b2"}
+    assert not (spare / "junk").exists()
     write_output([f("a/index.html", b"3"), f("a/x/index.html", b"x"), f("b.txt", b"b")], out)
     assert tree(out) == {"a/index.html": b"3", "a/x/index.html": b"x", "b.txt": b"b"}
     # writing a changed file never alters the inode the current output shares with the spare
@@ -150,3 +156,51 @@ def test_with_the_output_deleted_a_cached_file_is_copied_into_the_spares_own(tmp
         write_output([preview], out)
         assert own.read() == b"jpeg"  # rewritten, not removed and linked
     assert os.stat(kept).st_nlink == 1 and (out / "a/og.jpg").read_bytes() == b"jpeg"
+
+
+def test_only_the_web_roots_that_differ_are_swapped(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    spare = tmp_path / "output.opdgen-new"
+    files = {"a/index.html": b"a", "b/index.html": b"b", "b/x/index.html": b"bx", "c/index.html": b"c"}
+    write_output([f(k, v) for k, v in files.items()], out)
+    b_folder = (out / "b").stat().st_ino
+    stats = write_output([f(k, b"a2" if k.startswith("a/") else v) for k, v in files.items()], out)
+    assert stats.written == 1 and stats.unchanged == 3
+    assert (out / "b").stat().st_ino == b_folder  # left as it was: not even linked again
+    assert not (spare / "b").exists() and (spare / "a/index.html").read_bytes() == b"a"
+    # no file written, but one gone: the root is swapped all the same
+    write_output([f(k, v) for k, v in files.items() if k not in ("a/index.html", "b/x/index.html")]
+                 + [f("a/index.html", b"a2")], out)
+    assert tree(out) == {"a/index.html": b"a2", "b/index.html": b"b", "c/index.html": b"c"}
+    # a web root no longer built leaves output/ and the spare
+    write_output([f("a/index.html", b"a2"), f("b/index.html", b"b")], out)
+    assert tree(out) == {"a/index.html": b"a2", "b/index.html": b"b"}
+    assert not (out / "c").exists() and not (spare / "c").exists()
+
+
+def test_kept_folders_inside_a_swapped_root_come_along(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output([f("a/index.html", b"a"), f(".opdgen/a/m.json", b"1"), f(".opdgen/b/m.json", b"2"),
+                  f("b/index.html", b"b")], out)
+    write_output([f("a/index.html", b"a2"), f(".opdgen/a/m.json", b"1b")], out, keep=["b", ".opdgen/b"])
+    assert tree(out) == {"a/index.html": b"a2", ".opdgen/a/m.json": b"1b", ".opdgen/b/m.json": b"2",
+                         "b/index.html": b"b"}
+
+
+def test_without_an_exchange_a_crash_between_renames_is_recovered(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from opdgen.build import writer
+
+    out = tmp_path / "output"
+    write_output([f("a/index.html", b"1"), f("b/index.html", b"b")], out)
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)  # a kernel without renameat2
+    write_output([f("a/index.html", b"2"), f("b/index.html", b"b")], out)
+    assert tree(out) == {"a/index.html": b"2", "b/index.html": b"b"}
+    # killed after moving the live root aside, before the new one came in
+    old = tmp_path / "output.opdgen-old"
+    old.mkdir()
+    os.rename(out / "a", old / "a")
+    write_output([f("a/index.html", b"3"), f("b/index.html", b"b")], out)  # recovers first
+    assert tree(out) == {"a/index.html": b"3", "b/index.html": b"b"} and not old.exists()
+    recover(out)  # nothing to do
+    assert tree(out) == {"a/index.html": b"3", "b/index.html": b"b"}
