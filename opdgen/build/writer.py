@@ -1,10 +1,12 @@
-"""The only module that touches output/: builds the new tree beside it and swaps it in at once.
+"""The only module that touches output/: builds each changed web root beside it and swaps it in.
 
-DESIGN: a failed build leaves output/ untouched. The new tree is made in a sibling folder
-(`output.opdgen-new`, the spare: the output before last, brought up to date by touching only what
-differs), files whose bytes did not change are hard links to the current output's (so their mtime
-stays and rsync skips them), and the two folders are exchanged with renameat2(RENAME_EXCHANGE)
-where the kernel has it: there is no moment without a complete output/.
+DESIGN: a failed build leaves output/ untouched. Every file is made before anything in output/
+changes. Each web root that differs (a top-level folder: an agency, the portal, .opdgen) is made in
+a sibling folder (`output.opdgen-new/<root>`, the spare: that root before its last swap, brought
+up to date by touching only what differs), files whose bytes did not change are hard links to the
+current output's (so their mtime stays and rsync skips them), and the two folders are exchanged
+with renameat2(RENAME_EXCHANGE) where the kernel has it: there is no moment without a complete web
+root. A web root with nothing changed is left as it is.
 """
 
 from __future__ import annotations
