@@ -34,6 +34,9 @@ class Preview:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "opdgen", "serve", "--root", str(repo), "--port", "0", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            # Ctrl-C as in a terminal, even when this runs as a background job (which ignores SIGINT,
+            # and a child would inherit that: `stop` would then wait for nothing)
+            preexec_fn=_default_sigint,
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -147,3 +150,7 @@ def test_drafts_and_scheduled_posts_carry_a_banner(make_repo: Callable[..., Path
     assert '<time datetime="2026-12-01T07:00:00+07:00">' in scheduled
     assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
     assert "status-banner" not in (out / "dinkes/index.html").read_text(encoding="utf-8")
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
