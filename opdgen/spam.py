@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -74,6 +75,8 @@ _AS_I = str.maketrans({**_LEET, "1": "i", "|": "i"})
 _AS_L = str.maketrans({**_LEET, "1": "l", "|": "l"})
 # a word with a letter in it, not ending in a sign ("maxwin!" is not "maxwini"): digits beside letters
 _LEET_TOKEN = re.compile(r"(?=[a-z0-9@$!|+]*[a-z])[a-z0-9$](?:[a-z0-9@$!|+]*[a-z0-9])?")
+_LEET_RUN = re.compile(r"(?<![a-z0-9@$!|+])(?=[a-z0-9@$!|+]*[a-z])(?=[a-z0-9@$!|+]*[0-9@$!|+])"
+                       r"[a-z0-9@$!|+]+")  # a whole run of word characters with a letter and a digit or sign
 _MIXED = re.compile(r"[a-z][0-9@$!|+]|[0-9$][a-z]")  # a word that may hide a letter behind a sign
 _FILLER = re.compile(r"(?<=[a-z0-9@$!|+])[._*~'`-](?=[a-z0-9@$!|+])")  # "s.l.o.t", "s-l-o-t"
 # Look-alike letters that spam uses to slip past filters (Cyrillic and Greek), mapped to Latin.
@@ -115,10 +118,15 @@ class _Term:
 
 _PROMO = tuple(_Term.of(t) for t in PROMO_TERMS)
 _TOPIC = tuple(_Term.of(t) for t in TOPIC_TERMS)
+_LETTERS = re.compile(r"[a-z]+")
+_FIRSTS = tuple(sorted({t.first for t in (*_PROMO, *_TOPIC)}))
+assert all(_LETTERS.fullmatch(first) for first in _FIRSTS), "find_terms' quick test needs letters"
 
 
 def normalise(line: str) -> str:
     """What a reader sees: entities decoded, tags and invisible characters dropped, look-alikes folded."""
+    if line.isascii() and "&" not in line and "<" not in line:  # most lines: every other step is a no-op
+        return _FILLER.sub("", line.lower())
     text = html.unescape(_TAG.sub("", html.unescape(line)))
     text = unicodedata.normalize("NFKC", text).translate(_HOMOGLYPHS)
     return _FILLER.sub("", _INVISIBLE.sub("", text).casefold())
@@ -137,8 +145,12 @@ def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
 
 
 def _read_leet(text: str, table: dict[int, str]) -> str:
-    """Digits and signs inside words read as letters; the length stays, so offsets agree."""
-    return _LEET_TOKEN.sub(lambda m: m.group(0).translate(table), text)
+    """Digits and signs inside words read as letters; the length stays, so offsets agree.
+
+    Only a run of word characters with both a letter and a digit or sign can read differently (every
+    _LEET_TOKEN lies inside one run), so the tokens are looked for in those runs alone."""
+    return _LEET_RUN.sub(
+        lambda run: _LEET_TOKEN.sub(lambda m: m.group(0).translate(table), run.group(0)), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,10 +192,16 @@ def find_terms(text: str) -> list[Hit]:
     """
     blocks = [_Block.of(lines) for lines in _paragraphs(text)]
     everything = " ".join(t for b in blocks for t in (b.plain, *b.readings))
-    against = bool(set(re.findall(r"[a-z]+", everything)) & CONTEXT_WORDS)
+    words = set(_LETTERS.findall(everything))
+    against = bool(words & CONTEXT_WORDS)
+    # a term's pattern starts its first word after no letter or digit, so a match begins a run of
+    # letters: most text is ruled out by a lookup in the sorted runs, no pattern and no substring search
+    runs = sorted(words)
+    heads = {first for first in _FIRSTS if (i := bisect_left(runs, first)) < len(runs)
+             and runs[i].startswith(first)}
     hits: list[Hit] = []
     for term in _PROMO if against else (*_PROMO, *_TOPIC):
-        if term.first not in everything:  # most text: a substring test per term, no pattern
+        if term.first not in heads:
             continue
         hit = next((h for h in (b.find(term) for b in blocks) if h is not None), None)
         if hit is not None:
@@ -213,6 +231,9 @@ def find_links(text: str, allowed: Sequence[str]) -> list[Hit]:
     """Links to hosts outside `allowed`, each host at the line of its first occurrence."""
     hits: dict[str, int] = {}
     for number, line in enumerate(text.split("\n"), start=1):
+        # without "&" or a backslash the line is read as it is, and a link needs "//" or "www."
+        if "&" not in line and "\\" not in line and "//" not in line and "www." not in line.lower():
+            continue
         for match in _URL.finditer(html.unescape(line).replace("\\", "/")):
             host = link_host(match.group(0))
             if host and not is_allowed(host, allowed):
