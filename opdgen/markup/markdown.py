@@ -12,6 +12,8 @@ import re
 import markdown
 from markdown.extensions.toc import slugify as _toc_slugify
 
+from opdgen.markup.quickinline import quicken
+
 # Ids the theme uses for itself: a heading "Konten" must not become a second id="konten".
 THEME_IDS = frozenset({"konten", "menu", "atas", "cari", "navigasi", "footer", "header"})
 
@@ -26,7 +28,7 @@ def _heading_id(value: str, separator: str) -> str:
 class MarkdownRenderer:
     """Reuses one Markdown instance (a new one per post costs about 1 ms); reset between posts."""
 
-    def __init__(self, lang: str = "id") -> None:
+    def __init__(self, lang: str = "id", quick: bool = True) -> None:
         self._md = markdown.Markdown(
             extensions=["tables", "fenced_code", "footnotes", "toc", "sane_lists"],
             extension_configs={
@@ -36,6 +38,8 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
+        if quick:  # the same HTML, without the inline tries that cannot match (tests compare)
+            quicken(self._md)
 
     def render(self, text: str) -> str:
         self._md.reset()
