@@ -73,18 +73,21 @@ def needs(pattern: Pattern) -> tuple[str, ...] | None:
 class _QuickInline(InlineTreeprocessor):
     """The inline treeprocessor with hopeless tries skipped (set by `quicken` on an existing one)."""
 
-    _plan: Sequence[tuple[Pattern, tuple[str, ...] | None]]
+    _plan: Sequence[tuple[Pattern, str | None, tuple[str, ...]]]  # pattern, a needle, other needles
+    _any_needle: re.Pattern[str] | None  # when every pattern has needles: a search for any of them
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         # Markdown's own loop, with the registry lookup replaced by a list and the skip added
         if not isinstance(data, util.AtomicString):
+            if self._any_needle is not None and self._any_needle.search(data) is None:
+                return data  # most text: every try would fail
             apply: Any = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
             plan = self._plan
             count = len(plan)
             startIndex = 0
             while patternIndex < count:
-                pattern, wanted = plan[patternIndex]
-                if wanted is not None and not any(w in data for w in wanted):
+                pattern, needle, others = plan[patternIndex]
+                if needle is not None and needle not in data and not any(w in data for w in others):
                     patternIndex += 1
                     startIndex = 0
                     continue
@@ -102,8 +105,11 @@ def quicken(md: markdown.Markdown) -> bool:
     inline = md.treeprocessors["inline"]
     if type(inline) is not InlineTreeprocessor or loop_fingerprint() not in _KNOWN_LOOPS:
         return False
-    plan = [(pattern, needs(pattern)) for pattern in md.inlinePatterns]  # in priority order
+    wanted = [(pattern, needs(pattern)) for pattern in md.inlinePatterns]  # in priority order
     inline.__class__ = _QuickInline
     assert isinstance(inline, _QuickInline)
-    inline._plan = tuple(plan)
+    inline._plan = tuple((p, w[0], w[1:]) if w else (p, None, ()) for p, w in wanted)
+    needles = sorted({n for _, w in wanted for n in w or ()})
+    inline._any_needle = (re.compile("|".join(re.escape(n) for n in needles))
+                          if needles and all(w for _, w in wanted) else None)
     return True
