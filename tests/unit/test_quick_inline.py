@@ -33,6 +33,8 @@ TRICKY = [
     "<div>\n*blok html*\n</div>\n\nsetelah",
     "[tautan *miring* ![gambar](g.png)](x) ![alt [kurung]](y.png)",
     "teks]* [ setengah ![ ( ) `` ` \\ & < > _ *",
+    "Hanya _garis bawah_ di sini.", "__tebal__ saja", "Satu *bintang* saja.", "a &amp; b", "x < y",
+    "kode `saja`", "\\_lolos\\_", "[tautan] saja", "baris  \nbaru",
 ]
 
 PIECES = [
@@ -43,9 +45,11 @@ PIECES = [
 ]
 
 
-def random_docs(count: int, seed: int) -> list[str]:
+def random_docs(count: int, seed: int, plain: float = 0.0) -> list[str]:
+    """Random Markdown; `plain`: the share of plain words, so some text has one sign or none."""
     rng = random.Random(seed)
-    return ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 80))) for _ in range(count)]
+    return ["".join(rng.choice(("kata ", "desa ")) if rng.random() < plain else rng.choice(PIECES)
+                    for _ in range(rng.randint(1, 80))) for _ in range(count)]
 
 
 def sample_bodies() -> list[str]:
@@ -60,9 +64,10 @@ def test_the_installed_markdown_gets_the_quick_stage() -> None:
     assert type(MarkdownRenderer(quick=False)._md.treeprocessors["inline"]).__name__ == "InlineProcessor"
 
 
-@pytest.mark.parametrize("source", ["tricky", "sample", "random"])
+@pytest.mark.parametrize("source", ["tricky", "sample", "random", "sparse"])
 def test_same_html_as_python_markdown(source: str) -> None:
-    texts = {"tricky": TRICKY, "sample": sample_bodies(), "random": random_docs(1500, 7)}[source]
+    texts = {"tricky": TRICKY, "sample": sample_bodies(), "random": random_docs(1500, 7),
+             "sparse": random_docs(1500, 8, plain=0.95)}[source]
     assert len(texts) > 10
     quick, stock = MarkdownRenderer(), MarkdownRenderer(quick=False)
     for text in texts:
