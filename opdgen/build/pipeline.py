@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from opdgen.build import progress
+from opdgen.build import progress, snapshot
 from opdgen.build.changes import Changes, remove_sidecar, since_last_build, trusted_sources, write_sidecar
 from opdgen.build.serving import serving_outputs
 from opdgen.build.uptodate import Stamp, input_digest, judge, remove_stamp, stamp_path, write_stamp
@@ -22,9 +22,10 @@ from opdgen.build.writer import OutputConflict, Writer, WriteStats, check_unique
 from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
 from opdgen.content.loader import CACHE_DIR, CONTENT_DIR, LoadOptions, load_region
-from opdgen.content.model import Region
+from opdgen.content.model import Region, Site
 from opdgen.fsguard import Repo
 from opdgen.markup.bodies import default_jobs
+from opdgen.media.cache import PreviewFiles
 from opdgen.outputs.files import OutputFile, PageReuse, state_file
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
@@ -55,6 +56,7 @@ class BuildOptions:
     verify_reuse: bool = True  # hash a page before reusing it (output/ may have been altered)
     search: bool = True  # False (serve's first pass): keep the previous search bundles as they are
     changes: Changes | None = None  # only these Markdown files changed since the last clean build
+    kept_sites: Mapping[str, Site] | None = None  # sites an earlier build loaded, valid now (snapshot)
 
 
 @dataclass(slots=True)
@@ -68,6 +70,7 @@ class BuildResult:
     removed_pages: tuple[str, ...] = ()  # pages of the previous output this build no longer has
     trusted: frozenset[str] | None = None  # pages were kept by their deps: only these posts changed
     carried: frozenset[str] = frozenset()  # sites whose last output was reused whole (none changed)
+    kept: frozenset[str] = frozenset()  # sites taken as an earlier build loaded them (build.snapshot)
     writer: Writer | None = None  # the spare tree the files went into as they were made (build only)
 
     @property
@@ -108,6 +111,7 @@ def render_all(options: BuildOptions, write_to: Path | None = None,
             LoadOptions(now=options.now, include_drafts=options.include_drafts, only_sites=only,
                         jobs=options.jobs, cache_dir=options.cache_dir,
                         remember=options.preview_url is not None),  # serve: parse only what changed
+            options.kept_sites,
         )
     if region is not None and options.preview_url:
         region = with_preview_urls(region, options.preview_url)
@@ -214,17 +218,24 @@ def build(options: BuildOptions) -> BuildResult:
     changes = since_last_build(verdict, inputs, stamp_file, options.now)
     remove_stamp(stamp_file)
     remove_sidecar(stamp_file)
+    cache_dir = options.cache_dir or options.root / CACHE_DIR
+    kept: dict[str, Site] = {}
+    if inputs is not None:  # sites loaded by earlier builds whose files did not change since
+        kept = snapshot.load_sites(snapshot.folder(stamp_file), inputs.context, inputs.markdown, options.now,
+                                   changes.sources if changes is not None else (), PreviewFiles(cache_dir))
     # output/ changed since the last clean build (or nobody knows): reuse a page only after checking its
     # bytes; serve's output is its own private folder
     verify = not verdict.intact and options.preview_url is None
     try:
         result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
-                                                changes=changes), write_to=output, known=verdict.files)
+                                                changes=changes, kept_sites=kept),
+                            write_to=output, known=verdict.files)
     except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
         result = BuildResult(problems=Problems())
         result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
                             detail=f"{output} ({exc.strerror or exc})")
         return _done(result, started)
+    result.kept = frozenset(kept) & {s.slug for s in result.region.sites} if result.region else frozenset()
     if not result.ok or result.writer is None:
         return _done(result, started)
     try:
@@ -234,6 +245,10 @@ def build(options: BuildOptions) -> BuildResult:
             write_stamp(stamp_file, output, inputs, result.region, result.site_count, result.pages,
                         len(result.files), result.writer.output_digest())
             write_sidecar(stamp_file, inputs, result.region)
+            region = result.region
+            snapshot.save_sites(snapshot.folder(stamp_file), inputs.context, inputs.markdown, region.now,
+                                region.config.timezone, [s for s in region.sites if s.slug not in kept],
+                                kept=kept)
     except OSError as exc:
         result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
                             detail=f"{output} ({exc.strerror or exc})")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -102,8 +102,12 @@ class LoadOptions:
     remember: bool = False  # keep parsed files in memory for the next load in this process (serve)
 
 
-def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Problems]:
-    """Read opdgen.yaml and every content/<site>/; None when nothing usable could be read."""
+def load_region(root: Path, options: LoadOptions,
+                kept: Mapping[str, Site] | None = None) -> tuple[Region | None, Problems]:
+    """Read opdgen.yaml and every content/<site>/; None when nothing usable could be read.
+
+    `kept`: sites loaded by an earlier build that stand for loading them again, by folder name
+    (opdgen.build.snapshot decides when they may); each is taken as it is."""
     repo = Repo(root)
     problems = Problems()
     config = load_region_config(repo, problems)
@@ -120,7 +124,7 @@ def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Proble
             repo.check_name(stray)
         except Refused as refused:
             problems.add(refused.path, None, refused.code, detail=refused.detail)
-    pending = []
+    entries: list[_Pending | Site] = []  # in folder order: sites read now, and kept ones
     # the expensive step: each site's bodies, from the cache or rendered by worker processes while
     # the next sites are read
     stream = loader.bodies.stream()
@@ -128,24 +132,32 @@ def load_region(root: Path, options: LoadOptions) -> tuple[Region | None, Proble
         for folder in sorted(p for p in content.iterdir() if p.is_dir() or p.is_symlink()):
             if options.only_sites and folder.name not in options.only_sites:
                 continue
+            known = kept.get(folder.name) if kept else None
+            if known is not None:
+                entries.append(known)
+                continue
             begun = loader.begin(folder)
             if begun is not None:
-                pending.append(begun)
+                entries.append(begun)
                 stream.add([post.body for post in begun.posts])
         bodies = stream.finish()
     finally:
         stream.close()
+    pending = [e for e in entries if isinstance(e, _Pending)]
     parsed = [post for site in pending for post in site.posts]
     html = {post.rel: body for post, body in zip(parsed, bodies, strict=True)}
-    for begun in pending:
-        site = loader.finish(begun, html)
+    finished = [(begun.folder.name, loader.finish(begun, html)) for begun in pending]
+    fresh = loader.add_previews([site for _, site in finished if site is not None])
+    made = dict(zip((name for name, site in finished if site is not None), fresh, strict=True))
+    for entry in entries:
+        site = entry if isinstance(entry, Site) else made.get(entry.folder.name)
         if site is not None:
             sites.append(site)
-    sites = loader.add_previews(sites)
     if not sites and not problems.has_errors:
         problems.add(CONTENT_DIR, None, "site.none")
+    releases = [s.next_release for s in sites if s.next_release is not None]
     region = Region(config=config, sites=tuple(sites), now=options.now, media_stats=loader.media.stats,
-                    body_stats=loader.bodies.stats, next_release=loader.next_release)
+                    body_stats=loader.bodies.stats, next_release=min(releases, default=None))
     if loader.cache is not None:
         loader.cache.close()
     return region, problems
@@ -192,7 +204,6 @@ class _SiteLoader:
         self.bodies = BodyRenderer(BodySettings(config.language, config.video_hosts), self.cache,
                                    options.jobs or default_jobs())
         self.media = MediaCollector(repo, config.language, problems, index=self.cache)
-        self.next_release: datetime | None = None
 
     def begin(self, folder: Path) -> _Pending | None:
         """Read a site folder: its config and every post's front matter (bodies not rendered)."""
@@ -226,14 +237,11 @@ class _SiteLoader:
         posts = [self._make_post(p, html[p.rel]) for p in pending.posts]
         self._check_duplicates(posts)
         logo = self._logo(folder, site_config)
-        for post in posts:
-            if post.is_scheduled and post.date is not None and (
-                    self.next_release is None or post.date < self.next_release):
-                self.next_release = post.date
+        release = min((p.date for p in posts if p.is_scheduled and p.date is not None), default=None)
         if not self.options.include_drafts:  # DESIGN: drafts and scheduled posts stay out
             posts = [p for p in posts if not p.is_draft and not p.is_scheduled]
         return Site(config=site_config, posts=tuple(sorted(posts, key=_post_order)), logo=logo,
-                    documents=self.media.documents(folder))
+                    documents=self.media.documents(folder), next_release=release)
 
     def add_previews(self, sites: list[Site]) -> list[Site]:
         """Every post's Open Graph image (opdgen.media.social), the missing ones made in parallel."""

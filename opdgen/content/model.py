@@ -71,6 +71,7 @@ class Site:
     posts: tuple[Post, ...]  # every kind, every post that is published in this build
     logo: MediaImage | None = None  # processed like every image (opdgen.media)
     documents: tuple[Document, ...] = ()  # media/ and dokumen/ documents, published as they are
+    next_release: datetime | None = None  # earliest scheduled post held back (not among posts)
 
     @property
     def slug(self) -> str:

@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -135,6 +136,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
             tmp.unlink(missing_ok=True)
 
 
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
 class PreviewFiles:
     """Social previews as plain JPEG files (<cache>/previews/<key>.jpg): the writer links one into the
     output instead of writing a copy of its bytes (a cold build publishes 10,000 of them), after
@@ -144,7 +148,9 @@ class PreviewFiles:
         self.folder = folder / "previews" if folder is not None else None
 
     def path(self, key: str) -> Path | None:
-        return self.folder / key[:2] / f"{key}.jpg" if self.folder is not None else None
+        if self.folder is None or not _KEY.fullmatch(key):  # a key is a SHA-256: never a path
+            return None
+        return self.folder / key[:2] / f"{key}.jpg"
 
     def write(self, key: str, data: bytes) -> str:
         """Keep a preview's bytes (beside, then renamed: a linked copy is never changed); its SHA-256."""

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -116,25 +117,11 @@ class MediaCollector:
         """The post's media with its 1200x630 social preview: its photo cropped, else a drawn card.
         `planned`: its preview_task, when the caller has it already."""
         key, task = planned or self.preview_task(media, title, site, region, logo)
-        files = self.previews
         # 10,000 previews are about 700 MB: only their names and digests stay in memory
-        digest = self._digests.get(key) or files.write(key, make_preview(task))
-
-        def load() -> bytes:  # at write time, from the cache: drawn again (the same bytes) if lost
-            data = files.read(key, digest)
-            if data is None:
-                data = make_preview(task)
-                files.write(key, data)
-            return data
-
-        def source() -> Path | None:  # the cached file itself, to link into the output
-            path = files.checked(key, digest)
-            if path is None and hashlib.sha256(load()).hexdigest() == digest:
-                path = files.checked(key, digest)
-            return path
-
+        digest = self._digests.get(key) or self.previews.write(key, make_preview(task))
+        cached = CachedPreview(self.previews, key, digest, task)
         variant = Variant(f"media/og-{slug}.{digest[:10]}.jpg", social.WIDTH, social.HEIGHT, "jpeg", b"",
-                          load=load, digest=digest, source=source)
+                          load=cached, digest=digest, source=CachedPreviewFile(cached))
         return media.with_social(variant)
 
     def preview_task(self, media: PostMedia, title: str, site: SiteConfig, region: str,
@@ -381,6 +368,40 @@ class MediaCollector:
 
 
 PreviewTask = bytes | social.Card  # a photo to crop, or a card to draw
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPreview:
+    """A social preview kept out of memory: its bytes and file in the preview cache, drawn again (the
+    same bytes) when the file went missing. A value, not a closure, so a region can be kept between
+    builds (opdgen.build.snapshot)."""
+
+    files: PreviewFiles
+    key: str
+    digest: str
+    task: PreviewTask
+
+    def __call__(self) -> bytes:
+        """The bytes, at write time (Variant.load)."""
+        data = self.files.read(self.key, self.digest)
+        if data is None:
+            data = make_preview(self.task)
+            self.files.write(self.key, data)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPreviewFile:
+    """The cached file of a preview itself, to link into the output (Variant.source)."""
+
+    preview: CachedPreview
+
+    def __call__(self) -> Path | None:
+        preview = self.preview
+        path = preview.files.checked(preview.key, preview.digest)
+        if path is None and hashlib.sha256(preview()).hexdigest() == preview.digest:
+            path = preview.files.checked(preview.key, preview.digest)
+        return path
 
 
 def make_preview(task: PreviewTask) -> bytes:

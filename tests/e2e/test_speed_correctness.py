@@ -163,4 +163,5 @@ def test_edits_kept_by_deps_equal_clean_builds_on_the_sample(tmp_path: Path,
         assert result.ok, list(result.problems)
         assert result.trusted == {str(path.relative_to(repo))}, path
         assert result.carried == {"dinkes", "diskominfo", "disdik", "dpupr", "kec-cibeureum"} - {path.parts[-3]}
+        assert result.kept == result.carried  # the other agencies were not even loaded (build.snapshot)
         assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{number}"), path

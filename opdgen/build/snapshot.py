@@ -1,0 +1,201 @@
+"""Loaded sites kept between builds: a build after a few posts changed loads only their sites again.
+
+Loading 10,000 posts (reading, front matter, bodies from the cache, media, previews) takes seconds;
+a loaded site, kept as a pickle, comes back in milliseconds. After a clean whole build, every site
+it loaded afresh is kept in the cache folder beside the stamp (`<stamp>.sites/<slug>.pickle`). A
+later whole build takes a kept site instead of loading it when both of these hold:
+
+- the kept site's key matches: everything a build reads but the Markdown files (the stamp's
+  `context`: opdgen.yaml, every other file of content/ and themes/, opdgen's code and libraries, the
+  options, git's refs), and the identity (size, times, inode) of each of the site's Markdown files,
+  and none of them is among the files the build knows changed;
+- the clock is still within the kept site's window: from the build that kept it to the next
+  midnight in the region's zone or the site's next scheduled post, whichever comes first, so every
+  post is as published, scheduled or dated as when it was kept.
+
+So after one post is edited only its agency is read again, and after output/ is deleted (with the
+cache kept) no agency is.
+
+A kept site is never trusted blindly: its header must say so before anything is unpickled, and the
+unpickler makes only the content model's own classes (frozen dataclasses and enums of opdgen, dates,
+paths), never a function, so a file planted in the cache cannot run code. Anything unreadable, foreign
+or stale is ignored and the site is loaded as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import decimal
+import enum
+import hashlib
+import io
+import json
+import os
+import pathlib
+import pickle
+import sys
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from opdgen.content.model import Site
+from opdgen.media.cache import PreviewFiles
+
+FORMAT = 1
+_PREVIEWS = "previews"
+_STDLIB: dict[tuple[str, str], Any] = {
+    ("datetime", "datetime"): datetime,
+    ("datetime", "date"): date,
+    ("datetime", "timedelta"): timedelta,
+    ("datetime", "timezone"): timezone,
+    ("zoneinfo", "ZoneInfo"): ZoneInfo,
+    ("pathlib", "PurePosixPath"): pathlib.PurePosixPath,
+    ("pathlib", "PosixPath"): pathlib.PosixPath,
+    ("decimal", "Decimal"): decimal.Decimal,
+}
+
+
+def folder(stamp_file: Path) -> Path:
+    return stamp_file.with_name(stamp_file.stem + ".sites")
+
+
+def site_keys(context: str, markdown: Mapping[str, str], sites: Iterable[str]) -> dict[str, str]:
+    """Each site's key: the build's context and the identities of the site's Markdown files."""
+    rows: dict[str, list[str]] = {site: [] for site in sites}
+    for rel in sorted(markdown):
+        parts = rel.split("/", 2)
+        if len(parts) == 3 and parts[1] in rows:
+            rows[parts[1]].append(f"{rel}\0{markdown[rel]}\n")
+    return {site: hashlib.sha256(f"{FORMAT}\0{context}\0{site}\n{''.join(lines)}".encode()).hexdigest()
+            for site, lines in rows.items()}
+
+
+def boundary(now: datetime, zone: tzinfo, release: datetime | None) -> datetime:
+    """The first moment after now at which the clock alone changes what is published: the next
+    midnight in the region's zone, or an earlier scheduled post."""
+    local = now.astimezone(zone)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return release if release is not None and release < midnight else midnight
+
+
+def load_sites(where: Path, context: str, markdown: Mapping[str, str], now: datetime,
+               changed: Iterable[str], previews: PreviewFiles) -> dict[str, Site]:
+    """The kept sites that may stand for loading them now (see the module's text), by slug."""
+    try:
+        names = sorted(p.name for p in os.scandir(where) if p.name.endswith(".pickle"))
+    except OSError:
+        return {}
+    touched = {rel.split("/", 2)[1] for rel in changed if rel.count("/") >= 2}
+    candidates = [name.removesuffix(".pickle") for name in names]
+    keys = site_keys(context, markdown, [c for c in candidates if c not in touched])
+    found = {}
+    for slug, key in keys.items():
+        site = _read(where / f"{slug}.pickle", key, now, previews)
+        if site is not None and site.slug == slug:
+            found[slug] = site
+    return found
+
+
+def save_sites(where: Path, context: str, markdown: Mapping[str, str], now: datetime, zone: tzinfo,
+               sites: Iterable[Site], kept: Iterable[str] = ()) -> None:
+    """Keep each of `sites` (loaded afresh by a clean build) for the next builds; drop the kept
+    files of sites that are gone. `kept`: sites this build took from their files (left as they are)."""
+    sites = list(sites)
+    keys = site_keys(context, markdown, [s.slug for s in sites])
+    wanted = {s.slug for s in sites} | set(kept)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        for entry in os.scandir(where):
+            if entry.name.removesuffix(".pickle") not in wanted or entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        for site in sites:
+            header = {"format": FORMAT, "key": keys[site.slug], "made_at": now.isoformat(),
+                      "valid_until": boundary(now, zone, site.next_release).isoformat()}
+            buffer = io.BytesIO()
+            try:
+                _Pickler(buffer, protocol=5).dump(site)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                continue  # something in it is not a plain value: load it next time
+            target = where / f"{site.slug}.pickle"
+            temporary = target.with_suffix(".tmp")
+            with open(temporary, "wb") as out:
+                out.write(json.dumps(header, sort_keys=True).encode() + b"\n")
+                out.write(buffer.getbuffer())
+            os.replace(temporary, target)
+    except OSError:
+        pass  # without kept sites the next build loads them
+
+
+def remove_sites(where: Path) -> None:
+    """Drop every kept site (a build that could not keep them must not leave stale ones usable)."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(where):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _read(path: Path, key: str, now: datetime, previews: PreviewFiles) -> Site | None:
+    try:
+        with open(path, "rb") as f:
+            header = json.loads(f.readline())
+            if header.get("format") != FORMAT or header.get("key") != key:
+                return None
+            if not datetime.fromisoformat(header["made_at"]) <= now \
+                    < datetime.fromisoformat(header["valid_until"]):
+                return None
+            site = _Unpickler(io.BytesIO(f.read()), previews).load()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, IndexError,
+            pickle.UnpicklingError, RecursionError, MemoryError):
+        return None
+    return site if isinstance(site, Site) else None
+
+
+def _model_class(module: str, name: str) -> type | None:
+    """A class of opdgen's own values: a dataclass or an enum defined in an opdgen module already
+    imported, named plainly (no dotted path into attributes)."""
+    if not module.startswith("opdgen.") or "." in name:
+        return None
+    found = getattr(sys.modules.get(module), name, None)
+    if not isinstance(found, type) or found.__module__ != module:
+        return None
+    if dataclasses.is_dataclass(found) or issubclass(found, enum.Enum):
+        return found
+    return None
+
+
+def _getattr(owner: object, name: str) -> object:
+    """The one use of getattr a kept site needs: how a time zone is pickled (ZoneInfo._unpickle)."""
+    if owner is ZoneInfo and name == "_unpickle":
+        return ZoneInfo._unpickle  # type: ignore[attr-defined]
+    raise pickle.UnpicklingError(f"{owner!r}.{name} is not part of a kept site")
+
+
+class _Pickler(pickle.Pickler):
+    def persistent_id(self, obj: object) -> str | None:
+        # the preview cache is this build's own, never a folder named in the file
+        return _PREVIEWS if isinstance(obj, PreviewFiles) else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, data: io.BytesIO, previews: PreviewFiles) -> None:
+        super().__init__(data)
+        self.previews = previews
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid != _PREVIEWS:
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return self.previews
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("builtins", "getattr"):
+            return _getattr
+        if (module, name) in _STDLIB:
+            return _STDLIB[(module, name)]
+        found = _model_class(module, name)
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a kept site")
+        return found

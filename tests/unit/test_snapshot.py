@@ -1,0 +1,139 @@
+"""Kept sites (opdgen.build.snapshot): equal to loading them, used only while valid, never code."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from opdgen.build import snapshot
+from opdgen.build.pipeline import BuildOptions, build
+from opdgen.build.uptodate import Inputs, input_digest, stamp_path
+from opdgen.cli import build_now
+from opdgen.content.loader import LoadOptions, load_region
+from opdgen.content.model import Region
+from opdgen.media.cache import PreviewFiles
+from opdgen.media.collect import CachedPreview
+from tests.conftest import NOW, PROJECT
+
+SITES = {"dinkes", "diskominfo", "disdik", "dpupr", "kec-cibeureum"}
+
+
+@pytest.fixture
+def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, BuildOptions]:
+    """The sample content, built once (its sites are kept)."""
+    monkeypatch.setenv("OPDGEN_NOW", NOW)
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT / "content", repo / "content")
+    shutil.copy(PROJECT / "opdgen.yaml", repo / "opdgen.yaml")
+    options = BuildOptions(root=repo, now=build_now(), output=tmp_path / "out")
+    assert build(options).ok
+    return repo, options
+
+
+def where(repo: Path, options: BuildOptions) -> Path:
+    assert options.output is not None
+    return snapshot.folder(stamp_path(repo / ".opdgen-cache", options.output))
+
+
+def inputs_of(options: BuildOptions) -> Inputs:
+    inputs = input_digest(options)
+    assert inputs is not None
+    return inputs
+
+
+def kept(repo: Path, options: BuildOptions, now: datetime | None = None,
+         changed: tuple[str, ...] = ()) -> dict[str, object]:
+    inputs = inputs_of(options)
+    return dict(snapshot.load_sites(where(repo, options), inputs.context, inputs.markdown, now or options.now,
+                                    changed, PreviewFiles(repo / ".opdgen-cache")))
+
+
+def test_kept_sites_equal_loading_them(built: tuple[Path, BuildOptions]) -> None:
+    repo, options = built
+    found = kept(repo, options)
+    assert set(found) == SITES
+    fresh, problems = load_region(repo, LoadOptions(now=options.now))
+    assert fresh is not None and not problems.has_errors
+    again, _ = load_region(repo, LoadOptions(now=options.now), kept=found)  # type: ignore[arg-type]
+    assert isinstance(again, Region)
+    assert again.sites == fresh.sites  # every post, body, image, document and setting
+    assert again.next_release == fresh.next_release
+    previews = [p.media.social.load for s in again.sites for p in s.posts if p.media.social is not None]
+    assert previews and all(isinstance(p, CachedPreview) for p in previews)
+    first = previews[0]
+    assert isinstance(first, CachedPreview) and first.files.folder == repo / ".opdgen-cache/previews"
+    assert first()[:2] == b"\xff\xd8"  # the JPEG, from this build's preview cache
+
+
+def test_a_changed_or_touched_site_is_loaded_again(built: tuple[Path, BuildOptions]) -> None:
+    repo, options = built
+    post = sorted((repo / "content/dinkes/berita").glob("*.md"))[0]
+    assert set(kept(repo, options, changed=(str(post.relative_to(repo)),))) == SITES - {"dinkes"}
+    os.utime(post, ns=(1, 1))  # a new identity for one of its files: its key no longer matches
+    assert set(kept(repo, options)) == SITES - {"dinkes"}
+
+
+def test_kept_sites_expire_at_midnight(built: tuple[Path, BuildOptions]) -> None:
+    repo, options = built
+    header = json.loads((where(repo, options) / "dinkes.pickle").read_bytes().split(b"\n", 1)[0])
+    until = datetime.fromisoformat(header["valid_until"])
+    assert until.astimezone(options.now.tzinfo) - options.now <= timedelta(days=1)
+    assert set(kept(repo, options, now=until - timedelta(seconds=1))) == SITES
+    assert kept(repo, options, now=until) == {}
+    assert kept(repo, options, now=options.now - timedelta(seconds=1)) == {}  # a clock set back
+
+
+def test_foreign_or_broken_files_are_ignored(built: tuple[Path, BuildOptions], tmp_path: Path) -> None:
+    repo, options = built
+    folder = where(repo, options)
+    header, _ = (folder / "dinkes.pickle").read_bytes().split(b"\n", 1)
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.system, (f"touch {marker}",))
+
+    (folder / "dinkes.pickle").write_bytes(header + b"\n" + pickle.dumps(Payload()))
+    (folder / "disdik.pickle").write_bytes(header.replace(b'"dinkes', b'"x') + b"\n" + b"not a pickle")
+    (folder / "dpupr.pickle").write_bytes(b"")
+    found = kept(repo, options)
+    assert not marker.exists()
+    assert set(found) == SITES - {"dinkes", "disdik", "dpupr"}
+    assert build(options).ok  # and the build loads those three as usual
+
+
+def test_only_model_classes_are_made() -> None:
+    def unpickle(data: bytes) -> object:
+        return snapshot._Unpickler(io.BytesIO(data), PreviewFiles(None)).load()
+
+    def short(text: str) -> bytes:  # SHORT_BINUNICODE
+        return b"\x8c" + bytes([len(text)]) + text.encode()
+
+    with pytest.raises(pickle.UnpicklingError):
+        unpickle(pickle.dumps(os.system))
+    with pytest.raises(pickle.UnpicklingError):  # a function of opdgen is not a value either
+        unpickle(pickle.dumps(snapshot.load_sites))
+    with pytest.raises(pickle.UnpicklingError):  # nor a module's attribute reached through a dotted name
+        unpickle(b"\x80\x04" + short("opdgen.spawner") + short("subprocess.run") + b"\x93.")
+    moment = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
+    assert unpickle(pickle.dumps(moment)) == moment
+
+
+def test_a_scheduled_post_ends_its_site_window(built: tuple[Path, BuildOptions]) -> None:
+    repo, options = built
+    source = sorted((repo / "content/dinkes/berita").glob("*.md"))[0]
+    release = options.now + timedelta(hours=2)
+    text = source.read_text()
+    lines = [f"date: {release:%Y-%m-%d %H:%M}" if line.startswith("date:") else line for line in text.split("\n")]
+    (repo / "content/dinkes/berita/2026-11-28-terjadwal.md").write_text("\n".join(lines))
+    assert build(options).ok
+    assert set(kept(repo, options, now=release - timedelta(minutes=1))) == SITES
+    assert set(kept(repo, options, now=release)) == SITES - {"dinkes"}  # the post is out now
