@@ -30,6 +30,7 @@ from opdgen.outputs.files import OutputFile, PageReuse, state_file
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
 from opdgen.outputs.search import previous_bundles, search_files
+from opdgen.outputs.search_shards import Lanes
 from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
 from opdgen.public.freshness import check_register
@@ -133,8 +134,8 @@ def render_all(options: BuildOptions, write_to: Path | None = None,
         return _done(result, started)
     env = make_environment(repo, theme, region.config.language)
     files: list[OutputFile] = []
-    reuse = (PageReuse.load(options.output or options.root / "output", verify=options.verify_reuse)
-             if options.reuse_pages else None)
+    reuse = (PageReuse.load(options.output or options.root / "output", verify=options.verify_reuse,
+                            files=known) if options.reuse_pages else None)
     if reuse is not None:  # trust the pages' deps when only posts changed, in place (opdgen.build.changes)
         reuse.trusted = result.trusted = trusted_sources(options.changes, region)
     label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
@@ -155,9 +156,12 @@ def render_all(options: BuildOptions, write_to: Path | None = None,
         if write_to is not None:
             result.writer = Writer(write_to, keep, known)
         with ThreadPoolExecutor(1) as background:
-            # the search indexes are made from the content: Pagefind runs while the pages render
+            # the search indexes are made from the content: Pagefind runs while the pages render, on
+            # the cores this thread leaves it (one of two), then on all of them
+            cores = options.jobs or default_jobs()
+            lanes = Lanes(max(1, cores - 1))
             search = background.submit(search_files, region, reuse, [s for s in built if s not in carried],
-                                       options.with_portal, lambda kind: label(kind.value)) \
+                                       options.with_portal, lambda kind: label(kind.value), lanes) \
                 if options.search else None
             with progress.stage("progress.render", len(region.sites) + options.with_portal):
                 for site in region.sites:
@@ -171,6 +175,7 @@ def render_all(options: BuildOptions, write_to: Path | None = None,
                     files += put(render_portal(region, env, theme, reuse))
                     files += put(published_report(options.root, region, theme))  # report.publish: true
                     progress.advance()
+            lanes.widen(cores)
             with progress.stage("progress.search"):
                 files += put(search.result() if search is not None else previous_bundles(reuse))
         files += put(serving_outputs(files, region, options.root))  # headers, security.txt, manifests

@@ -195,7 +195,7 @@ class Writer:
         if self.in_place and inode is not None and inode > 0 and _overwrite(target, data):
             return
         folder = rel.rpartition("/")[0]
-        if inode is None and folder in self.folders and _create(target, data):
+        if inode is None and self._folder(folder) and _create(target, data):
             return
         path = Path(target)
         _clear(path, inode is not None)
@@ -205,9 +205,29 @@ class Writer:
     def _link_source(self, rel: str, source: Path) -> bool:
         """Link the file `source` (a cached preview) in at rel; False when it cannot or should not be."""
         target = self.staging / rel
+        if rel not in self.existing and self._folder(rel.rpartition("/")[0]) and _link_from(source, target):
+            return True  # nothing stood there (the spare is listed), no stat needed
         _clear(target, rel in self.existing)
         self._made_folders(rel.rpartition("/")[0])
         return _link_from(source, target)
+
+    def _folder(self, folder: str) -> bool:
+        """Make sure the spare has this folder, making the missing ones from the nearest one known
+        (its web root is listed, so a path not among its folders or files is free); False when a
+        file stands in the way or a folder cannot be made: the caller makes room the long way."""
+        missing = []
+        while folder not in self.folders:
+            if folder in self.existing:
+                return False
+            missing.append(folder)
+            folder = folder.rpartition("/")[0]
+        for made in reversed(missing):
+            try:
+                os.mkdir(f"{self.staging}/{made}")
+            except OSError:
+                return False
+            self.folders.add(made)
+        return True
 
     def _made_folders(self, folder: str) -> None:
         while folder not in self.folders:
@@ -255,6 +275,8 @@ class Writer:
         self.waiting.clear()
         for rel in sorted({r for r in self.existing if r.partition("/")[0] in self.listed} - self.done,
                           reverse=True):
+            if os.path.isdir(self.staging / rel) and not os.path.islink(self.staging / rel):
+                continue  # a file that stood where this build wanted a folder: it is that folder now
             _remove(self.staging / rel)
             _prune_empty_parents(self.staging, self.staging / rel)
         for rel, info in self.identities.items():

@@ -146,6 +146,8 @@ class PreviewFiles:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder / "previews" if folder is not None else None
+        # previews this build wrote itself (or its workers did), by key: their digest, known to match
+        self.made: dict[str, str] = {}
 
     def path(self, key: str) -> Path | None:
         if self.folder is None or not _KEY.fullmatch(key):  # a key is a SHA-256: never a path
@@ -155,9 +157,11 @@ class PreviewFiles:
     def write(self, key: str, data: bytes) -> str:
         """Keep a preview's bytes (beside, then renamed: a linked copy is never changed); its SHA-256."""
         path = self.path(key)
+        digest = hashlib.sha256(data).hexdigest()
         if path is not None:
             _write_atomic(path, data)
-        return hashlib.sha256(data).hexdigest()
+            self.made[key] = digest
+        return digest
 
     def read(self, key: str, digest: str | None = None) -> bytes | None:
         """The kept bytes, when they are there and (given a digest) are the ones named by it."""
@@ -171,7 +175,10 @@ class PreviewFiles:
         return data
 
     def checked(self, key: str, digest: str) -> Path | None:
-        """The file, when it holds exactly the bytes of this digest."""
+        """The file, when it holds exactly the bytes of this digest (read and hashed, unless this
+        build wrote it: 10,000 previews are about 700 MB to read again)."""
+        if self.made.get(key) == digest:
+            return self.path(key)
         return self.path(key) if self.read(key, digest) is not None else None
 
 

@@ -173,6 +173,8 @@ class MediaCollector:
                 made = map(make, batches)
             for digests in made:
                 self._digests.update(digests)
+                if self.previews.folder is not None:  # written by the workers just now
+                    self.previews.made.update(digests)
                 progress.advance(len(digests))
         self.store.count_previews(len(missing))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -95,9 +97,13 @@ class PageReuse:
         # that shows the same sources numbers the sets it reused without sorting them again
         self.sources: list[str] = []
         self.numbers: dict[frozenset[str], list[int]] = {}
+        self.files: Mapping[str, os.stat_result] | None = None  # output_dir's files, when known (load)
 
     @classmethod
-    def load(cls, output_dir: Path, verify: bool = True) -> PageReuse:
+    def load(cls, output_dir: Path, verify: bool = True,
+             files: Mapping[str, os.stat_result] | None = None) -> PageReuse:
+        """`files`: every file of output_dir (regular files only) with its identity, when the build
+        has just walked it: a page is then looked up there, not on disk."""
         try:
             raw = json.loads((output_dir / STATE_FILE).read_text("utf-8"))
             if raw.get("format") != STATE_FORMAT:
@@ -120,6 +126,7 @@ class PageReuse:
             previous, deps, every, sources, numbered = {}, {}, {}, [], {}
         reuse = cls(output_dir, previous, verify, deps)
         reuse.sources, reuse.numbers = sources, numbered
+        reuse.files = files
         for path, entry in every.items():
             reuse.every.setdefault(path.partition("/")[0], {})[path] = entry
         return reuse
@@ -152,7 +159,11 @@ class PageReuse:
         if old is None or old[0] != key or self.output_dir is None:
             return None
         file = self.output_dir / path
-        if not file.is_file() or file.is_symlink():
+        if self.files is not None:  # walked a moment ago (no stat per file)
+            known = self.files.get(str(path))
+            if known is None or not stat.S_ISREG(known.st_mode):
+                return None
+        elif not file.is_file() or file.is_symlink():
             return None
         if self.verify:
             try:

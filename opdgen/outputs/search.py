@@ -36,6 +36,7 @@ from opdgen.markup.bodies import default_jobs
 from opdgen.outputs.files import OutputFile, PageReuse
 from opdgen.outputs.search_shards import (
     BUNDLE,
+    Lanes,
     bundle_name,
     indexed,
     is_bundle,
@@ -65,7 +66,8 @@ class SearchRoot:
 
 
 def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], with_portal: bool = True,
-                 kind_label: Callable[[Kind], str] | None = None) -> list[OutputFile]:
+                 kind_label: Callable[[Kind], str] | None = None,
+                 lanes: Lanes | None = None) -> list[OutputFile]:
     """The Pagefind bundle of each of `sites`, and the portal's shards over every agency.
 
     Every index is made from the content (never from rendered pages), so this can run while the
@@ -93,7 +95,7 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
         else:
             todo.append((sr, key))
     if todo:
-        out += _build_all(todo, language)
+        out += _build_all(todo, language, lanes)
     return out
 
 
@@ -192,9 +194,11 @@ def _reused_bundle(sr: SearchRoot, key: str, reuse: PageReuse | None,
     return out
 
 
-def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str) -> list[OutputFile]:
-    """Run the bundled Pagefind binary once per index, one per core at a time, the biggest first,
-    and never several at once whose expected memory exceeds search_shards.SEARCH_MEMORY.
+def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str,
+               lanes: Lanes | None = None) -> list[OutputFile]:
+    """Run the bundled Pagefind binary once per index, one per core at a time (or as `lanes`
+    allows), the biggest first, and never several at once whose expected memory exceeds
+    search_shards.SEARCH_MEMORY.
 
     The binary itself indexes a site in tens of milliseconds; its Python service API spends about
     half a second per index on messages, which at sixty agencies was most of a build.
@@ -208,14 +212,18 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str) -> list[Ou
     needed = sum(len(f.search_doc) for sr, _ in todo for f in sr.pages)
     scratch = _scratch(needed)
     _remove_stale(Path(scratch or tempfile.gettempdir()))
-    with tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-", dir=scratch) as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-", dir=scratch) as tmp, \
+            Spawner() as spawner:  # Pagefind is started, and files are written, by a small process
         pages = Path(tmp) / "pages"  # every document once, at its path: <site>/berita/x/index.html
-        counts = _lay_out(todo, pages)
+        try:
+            counts = _lay_out(todo, pages, spawner)
+        except SpawnerError as exc:
+            raise ProblemError([_failure(str(exc))]) from None
         jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
         costs = [memory_cost(sum(len(f.search_doc) for f in sr.pages)) for sr, _ in todo]
-        with Spawner() as spawner:  # Pagefind is started from a small process (opdgen.spawner)
-            parts = run_within(jobs, costs, lambda job: _build_one(
-                spawner, binary, job[0], job[1], job[2], language, pages, Path(tmp)), default_jobs())
+        parts = run_within(jobs, costs, lambda job: _build_one(
+            spawner, binary, job[0], job[1], job[2], language, pages, Path(tmp)), default_jobs(),
+            lanes=lanes)
         return [f for part in parts for f in part]
 
 
@@ -262,16 +270,16 @@ def _build_one(spawner: Spawner, binary: str, sr: SearchRoot, key: str, count: i
     bundle = tmp / f"bundle-{sr.root}-{sr.bundle}"
     if not count:  # the command line refuses an empty site; the service does not
         asyncio.run(_write_empty(bundle, language))
-        return _bundle_files(sr, key, bundle)
+        return _bundle_files(sr, key, bundle, spawner)
     only = ["--glob", "{" + ",".join(sr.agencies) + "}/**/*.html"] if sr.agencies else []
     try:
         run = spawner.run([binary, "--site", str(pages / sr.strip if sr.strip else pages), *only,
                            "--output-path", str(bundle), "--force-language", language], timeout=600)
+        if run.returncode != 0:
+            raise ProblemError([_failure((run.stderr or run.stdout).strip()[-500:])])
+        return _bundle_files(sr, key, bundle, spawner)
     except SpawnerError as exc:
         raise ProblemError([_failure(str(exc))]) from None
-    if run.returncode != 0:
-        raise ProblemError([_failure((run.stderr or run.stdout).strip()[-500:])])
-    return _bundle_files(sr, key, bundle)
 
 
 async def _write_empty(bundle: Path, language: str) -> None:
@@ -289,26 +297,30 @@ def _failure(detail: str) -> Problem:
     return Problem(PurePosixPath("opdgen.yaml"), None, "search.index_failed", {"detail": detail})
 
 
-def _lay_out(todo: Sequence[tuple[SearchRoot, str]], pages: Path) -> list[int]:
+def _lay_out(todo: Sequence[tuple[SearchRoot, str]], pages: Path, spawner: Spawner) -> list[int]:
     """Write the documents of every index to build below pages, each once and all in path order
     (a folder in memory lists its files in the order they were made, and Pagefind's bundle follows
     the order it reads them in: the same documents must always be made in the same order); the
-    number of documents of each index."""
+    number of documents of each index. The helper process writes them, from one file of them all."""
     documents = {f.path: f.search_doc for sr, _ in todo for f in sr.pages if MARK in f.search_doc}
-    for path in sorted(documents):
-        target = pages / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(documents[path])
+    order = sorted(documents)
+    files, offset = [], 0
+    for path in order:
+        files.append((str(path), offset, len(documents[path])))
+        offset += len(documents[path])
+    blob = pages.with_name("documents.blob")
+    blob.write_bytes(b"".join(documents[path] for path in order))
+    spawner.unpack(blob, files, pages)
+    blob.unlink()
     return [sum(1 for f in sr.pages if f.path in documents) for sr, _ in todo]
 
 
-def _bundle_files(sr: SearchRoot, key: str, bundle: Path) -> list[OutputFile]:
-    """The files Pagefind wrote, read back into memory (the writer publishes them)."""
-    out = []
-    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
-        rel = path.relative_to(bundle).as_posix()
-        if any(rel.startswith(u) for u in _UNUSED):
-            continue
-        out.append(OutputFile(PurePosixPath(sr.root) / sr.bundle / rel, path.read_bytes(),
-                              frozenset({"search"}), key=key))
-    return out
+def _bundle_files(sr: SearchRoot, key: str, bundle: Path, spawner: Spawner) -> list[OutputFile]:
+    """The files Pagefind wrote, read back into memory (the writer publishes them): the helper
+    process puts them into one file, in path order."""
+    blob = bundle.with_name(bundle.name + ".blob")
+    files = spawner.pack(bundle, blob, _UNUSED)
+    data = blob.read_bytes()
+    blob.unlink()
+    return [OutputFile(PurePosixPath(sr.root) / sr.bundle / rel, data[start:start + size],
+                       frozenset({"search"}), key=key) for rel, start, size in files]

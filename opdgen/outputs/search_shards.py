@@ -139,21 +139,50 @@ def memory_cost(document_bytes: int) -> int:
     return _BASE_COST + _COST_PER_BYTE * document_bytes
 
 
+class Lanes:
+    """How many jobs of run_within may go at once, changed while they run: the build lets Pagefind
+    take one core while its main thread renders pages on the other, and every core afterwards
+    (three busy processes on two cores only slow each other, and the portal's shards, which memory
+    lets run only one at a time, then end late)."""
+
+    def __init__(self, width: int) -> None:
+        self.width = max(1, width)
+        self._watchers: list[threading.Condition] = []
+        self._lock = threading.Lock()
+
+    def widen(self, width: int) -> None:
+        with self._lock:
+            self.width = max(self.width, width)
+            watchers = list(self._watchers)
+        for ready in watchers:
+            with ready:
+                ready.notify_all()
+
+    def watch(self, ready: threading.Condition) -> None:
+        with self._lock:
+            self._watchers.append(ready)
+
+
 def run_within(jobs: Sequence[T], costs: Sequence[int], work: Callable[[T], R], workers: int,
-               budget: int | None = None) -> list[R]:
-    """work(job) for every job, `workers` at a time, the costliest first, and never two or more at
-    once whose costs add up to more than `budget` (SEARCH_MEMORY): while a big job runs alone, the
-    other workers take the smaller ones that fit beside it, or wait. Results in the jobs' order."""
+               budget: int | None = None, lanes: Lanes | None = None) -> list[R]:
+    """work(job) for every job, `workers` at a time (or fewer, while `lanes` says so), the costliest
+    first, and never two or more at once whose costs add up to more than `budget` (SEARCH_MEMORY):
+    while a big job runs alone, the other workers take the smaller ones that fit beside it, or wait.
+    Results in the jobs' order."""
     limit = SEARCH_MEMORY if budget is None else budget
     pending = sorted(range(len(jobs)), key=lambda i: (-costs[i], i))
     results: dict[int, R] = {}
     state = {"used": 0, "running": 0, "failed": 0}
     ready = threading.Condition()
+    if lanes is not None:
+        lanes.watch(ready)
 
     def take() -> int | None:
         with ready:
             while pending and not state["failed"]:
                 fits = [i for i in pending if not state["running"] or state["used"] + costs[i] <= limit]
+                if lanes is not None and state["running"] >= lanes.width:
+                    fits = []
                 if fits:
                     pending.remove(fits[0])
                     state["used"] += costs[fits[0]]

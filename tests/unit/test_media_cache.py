@@ -124,5 +124,9 @@ def test_a_kept_preview_is_given_only_when_its_bytes_match_its_digest(tmp_path: 
     path = files.checked("ab" * 32, digest)
     assert path is not None and path.read_bytes() == b"jpeg bytes"
     path.write_bytes(b"jpeg bytez")  # damaged (or hand-edited through a link in output/)
-    assert files.read("ab" * 32, digest) is None and files.checked("ab" * 32, digest) is None
+    assert files.read("ab" * 32, digest) is None
+    assert files.checked("ab" * 32, digest) == path  # this build wrote it: not read again
+    later = PreviewFiles(tmp_path)  # the next build reads and hashes it
+    assert later.read("ab" * 32, digest) is None and later.checked("ab" * 32, digest) is None
+    assert later.checked("../" * 3 + "x" * 55, digest) is None  # a key is never a path
     assert PreviewFiles(None).write("cd" * 32, b"x") and PreviewFiles(None).read("cd" * 32) is None

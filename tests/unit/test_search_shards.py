@@ -15,7 +15,14 @@ import pytest
 from opdgen.content.model import Kind
 from opdgen.outputs import search, search_shards
 from opdgen.outputs.files import PageReuse
-from opdgen.outputs.search_shards import bundle_name, is_bundle, plan_shards, run_within, shards_to_index
+from opdgen.outputs.search_shards import (
+    Lanes,
+    bundle_name,
+    is_bundle,
+    plan_shards,
+    run_within,
+    shards_to_index,
+)
 
 
 def sizes(plan: tuple[tuple[str, ...], ...], counts: dict[str, int]) -> list[int]:
@@ -176,3 +183,34 @@ def test_scratch_folders_of_killed_builds_are_removed_and_live_ones_kept(tmp_pat
         (folder / "pages").mkdir(parents=True)
     search._remove_stale(tmp_path)
     assert not stale.exists() and live.is_dir() and other.is_dir()
+
+
+def test_lanes_hold_runs_to_one_until_widened() -> None:
+    lanes = Lanes(1)
+    lock = threading.Lock()
+    running: list[int] = []
+    peak: list[int] = []
+    started = threading.Event()
+
+    def work(i: int) -> int:
+        with lock:
+            running.append(i)
+            peak.append(len(running))
+        started.set()
+        time.sleep(0.05)
+        with lock:
+            running.remove(i)
+        return i
+
+    def widen_later() -> None:
+        started.wait()
+        time.sleep(0.2)  # several runs, one at a time
+        with lock:
+            assert max(peak) == 1
+        lanes.widen(2)
+
+    widener = threading.Thread(target=widen_later)
+    widener.start()
+    assert run_within(list(range(12)), [1] * 12, work, workers=2, budget=100, lanes=lanes) == list(range(12))
+    widener.join()
+    assert max(peak) == 2  # two at once after widening

@@ -57,3 +57,27 @@ def test_a_helper_that_died_fails_runs_instead_of_hanging() -> None:
     with pytest.raises(SpawnerError):
         spawner.run([sys.executable, "-c", "pass"], timeout=60)
     spawner.close()
+
+
+def test_files_are_written_and_read_back_by_the_helper(tmp_path: Path) -> None:
+    documents = {"b/x/index.html": b"<p>dua</p>", "a/index.html": b"<p>satu</p>", "a-b/c.html": b"",
+                 "a/z/y/index.html": "é".encode()}
+    order = sorted(documents)
+    blob = tmp_path / "in.blob"
+    blob.write_bytes(b"".join(documents[p] for p in order))
+    files, offset = [], 0
+    for p in order:
+        files.append((p, offset, len(documents[p])))
+        offset += len(documents[p])
+    with Spawner() as spawner:
+        spawner.unpack(blob, files, tmp_path / "pages")
+        assert {str(p.relative_to(tmp_path / "pages")): p.read_bytes()
+                for p in (tmp_path / "pages").rglob("*") if p.is_file()} == documents
+        (tmp_path / "pages/skip-me.js").write_bytes(b"x")
+        packed = spawner.pack(tmp_path / "pages", tmp_path / "out.blob", skip=("skip-",))
+        with pytest.raises(SpawnerError):  # new files only: nothing is overwritten
+            spawner.unpack(blob, files, tmp_path / "pages")
+    data = (tmp_path / "out.blob").read_bytes()
+    assert {rel: data[start:start + size] for rel, start, size in packed} == documents
+    # in the order paths sort (by their parts: "a/..." before "a-b/..."), as the search bundle was read
+    assert [rel for rel, _, _ in packed] == sorted(documents, key=lambda rel: Path(rel).parts)

@@ -204,3 +204,22 @@ def test_without_an_exchange_a_crash_between_renames_is_recovered(tmp_path: Path
     assert tree(out) == {"a/index.html": b"3", "b/index.html": b"b"} and not old.exists()
     recover(out)  # nothing to do
     assert tree(out) == {"a/index.html": b"3", "b/index.html": b"b"}
+
+
+def test_new_folders_are_made_from_the_nearest_known_one(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    spare = tmp_path / "output.opdgen-new"
+    kept = tmp_path / "cache.jpg"
+    kept.write_bytes(b"jpeg")
+    digest = hashlib.sha256(b"jpeg").hexdigest()
+    write_output([f("a/index.html", b"1")], out)
+    write_output([f("a/index.html", b"2")], out)
+    (spare / "a/x").unlink(missing_ok=True)
+    (spare / "a/x").write_bytes(b"a file where a folder is wanted")
+    linked = OutputFile(PurePosixPath("a/new/media/og.jpg"), b"", digest=digest, load=lambda: b"jpeg",
+                        source=lambda: kept)
+    files = [f("a/index.html", b"3"), f("a/x/index.html", b"x"), f("a/new/deep/er/index.html", b"d"), linked]
+    write_output(files, out)
+    assert tree(out) == {"a/index.html": b"3", "a/x/index.html": b"x", "a/new/deep/er/index.html": b"d",
+                         "a/new/media/og.jpg": b"jpeg"}
+    assert (out / "a/new/media/og.jpg").stat().st_ino == kept.stat().st_ino
