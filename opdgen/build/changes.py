@@ -86,14 +86,20 @@ def trusted_sources(changes: Changes | None, region: Region) -> frozenset[str] |
     return changes.sources
 
 
-def write_sidecar(stamp_file: Path, inputs: Inputs, region: Region) -> None:
-    """Record the Markdown identities and post signatures of a clean build, beside its stamp."""
+def sidecar_text(inputs: Inputs, region: Region) -> str:
+    """The sidecar of a build of these inputs (made while the build waits for its search indexes)."""
     data = {"format": FORMAT, "inputs": inputs.digest, "markdown": dict(inputs.markdown),
             "signatures": {str(p.source.path): signature(p) for site in region.sites for p in site.posts}}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def write_sidecar(stamp_file: Path, inputs: Inputs, region: Region, text: str | None = None) -> None:
+    """Record the Markdown identities and post signatures of a clean build, beside its stamp
+    (`text`: sidecar_text of the same, made earlier)."""
     try:  # without it the next build judges pages by their keys
         stamp_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = sidecar(stamp_file).with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        temporary.write_text(text or sidecar_text(inputs, region), encoding="utf-8")
         os.replace(temporary, sidecar(stamp_file))
     except OSError:
         pass

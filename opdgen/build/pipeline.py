@@ -15,9 +15,16 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from opdgen.build import progress, snapshot
-from opdgen.build.changes import Changes, remove_sidecar, since_last_build, trusted_sources, write_sidecar
+from opdgen.build.changes import (
+    Changes,
+    remove_sidecar,
+    sidecar_text,
+    since_last_build,
+    trusted_sources,
+    write_sidecar,
+)
 from opdgen.build.serving import serving_outputs
-from opdgen.build.uptodate import Stamp, input_digest, judge, remove_stamp, stamp_path, write_stamp
+from opdgen.build.uptodate import Inputs, Stamp, input_digest, judge, remove_stamp, stamp_path, write_stamp
 from opdgen.build.writer import OutputConflict, Writer, WriteStats, check_unique
 from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
@@ -58,6 +65,7 @@ class BuildOptions:
     search: bool = True  # False (serve's first pass): keep the previous search bundles as they are
     changes: Changes | None = None  # only these Markdown files changed since the last clean build
     kept_sites: Mapping[str, Site] | None = None  # sites an earlier build loaded, valid now (snapshot)
+    inputs: Inputs | None = None  # a whole build's inputs (uptodate.input_digest), for its sidecar
 
 
 @dataclass(slots=True)
@@ -72,6 +80,7 @@ class BuildResult:
     trusted: frozenset[str] | None = None  # pages were kept by their deps: only these posts changed
     carried: frozenset[str] = frozenset()  # sites whose last output was reused whole (none changed)
     kept: frozenset[str] = frozenset()  # sites taken as an earlier build loaded them (build.snapshot)
+    sidecar: str | None = None  # changes.sidecar_text, made while the search indexes were built
     writer: Writer | None = None  # the spare tree the files went into as they were made (build only)
 
     @property
@@ -176,6 +185,8 @@ def render_all(options: BuildOptions, write_to: Path | None = None,
                     files += put(published_report(options.root, region, theme))  # report.publish: true
                     progress.advance()
             lanes.widen(cores)
+            if options.inputs is not None:  # while Pagefind finishes
+                result.sidecar = sidecar_text(options.inputs, region)
             with progress.stage("progress.search"):
                 files += put(search.result() if search is not None else previous_bundles(reuse))
         files += put(serving_outputs(files, region, options.root))  # headers, security.txt, manifests
@@ -233,7 +244,7 @@ def build(options: BuildOptions) -> BuildResult:
     verify = not verdict.intact and options.preview_url is None
     try:
         result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
-                                                changes=changes, kept_sites=kept),
+                                                changes=changes, kept_sites=kept, inputs=inputs),
                             write_to=output, known=verdict.files)
     except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
         result = BuildResult(problems=Problems())
@@ -249,7 +260,7 @@ def build(options: BuildOptions) -> BuildResult:
         if inputs is not None and result.region is not None and not result.problems.warnings:
             write_stamp(stamp_file, output, inputs, result.region, result.site_count, result.pages,
                         len(result.files), result.writer.output_digest())
-            write_sidecar(stamp_file, inputs, result.region)
+            write_sidecar(stamp_file, inputs, result.region, result.sidecar)
             region = result.region
             snapshot.save_sites(snapshot.folder(stamp_file), inputs.context, inputs.markdown, region.now,
                                 region.config.timezone, [s for s in region.sites if s.slug not in kept],
