@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -86,10 +86,20 @@ def trusted_sources(changes: Changes | None, region: Region) -> frozenset[str] |
     return changes.sources
 
 
-def sidecar_text(inputs: Inputs, region: Region) -> str:
-    """The sidecar of a build of these inputs (made while the build waits for its search indexes)."""
+def sidecar_text(inputs: Inputs, region: Region, known: Mapping[str, str] | None = None,
+                 unchanged: Iterable[str] = ()) -> str:
+    """The sidecar of a build of these inputs (made while the build waits for its search indexes).
+    `known`: the last clean build's signatures, taken for the posts of the `unchanged` sites (kept
+    as that build loaded them: the same posts, so the same signatures)."""
+    same = set(unchanged) if known is not None else set()
+    signatures = {}
+    for site in region.sites:
+        for p in site.posts:
+            rel = str(p.source.path)
+            signatures[rel] = (known.get(rel) if known is not None and site.slug in same else None) \
+                or signature(p)
     data = {"format": FORMAT, "inputs": inputs.digest, "markdown": dict(inputs.markdown),
-            "signatures": {str(p.source.path): signature(p) for site in region.sites for p in site.posts}}
+            "signatures": signatures}
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 

@@ -186,7 +186,9 @@ def render_all(options: BuildOptions, write_to: Path | None = None,
                     progress.advance()
             lanes.widen(cores)
             if options.inputs is not None:  # while Pagefind finishes
-                result.sidecar = sidecar_text(options.inputs, region)
+                result.sidecar = sidecar_text(
+                    options.inputs, region, options.changes.signatures if options.changes else None,
+                    options.kept_sites or ())
             with progress.stage("progress.search"):
                 files += put(search.result() if search is not None else previous_bundles(reuse))
         files += put(serving_outputs(files, region, options.root))  # headers, security.txt, manifests

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from opdgen.build import snapshot
+from opdgen.build.changes import sidecar, sidecar_text
 from opdgen.build.pipeline import BuildOptions, build
 from opdgen.build.uptodate import Inputs, input_digest, stamp_path
 from opdgen.cli import build_now
@@ -137,3 +138,18 @@ def test_a_scheduled_post_ends_its_site_window(built: tuple[Path, BuildOptions])
     assert build(options).ok
     assert set(kept(repo, options, now=release - timedelta(minutes=1))) == SITES
     assert set(kept(repo, options, now=release)) == SITES - {"dinkes"}  # the post is out now
+
+
+def test_the_sidecar_of_a_build_with_kept_sites_is_the_one_a_full_load_gives(
+        built: tuple[Path, BuildOptions]) -> None:
+    repo, options = built
+    post = sorted((repo / "content/disdik/berita").glob("*.md"))[0]
+    text = post.read_text()
+    assert "\ntags: [" in text
+    post.write_text(text.replace("\ntags: [", "\ntags: [tag-baru, ", 1) + "\nParagraf tambahan.\n")  # a new signature
+    result = build(options)
+    assert result.ok and result.kept == SITES - {"disdik"}
+    fresh, _ = load_region(repo, LoadOptions(now=options.now))
+    assert fresh is not None
+    written = sidecar(stamp_path(repo / ".opdgen-cache", options.output or repo)).read_text("utf-8")
+    assert written == sidecar_text(inputs_of(options), fresh)  # signatures taken, not computed, alike
