@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from opdgen.build.uptodate import boundary
 from opdgen.content.model import Site
 from opdgen.media.cache import PreviewFiles
 
@@ -71,14 +72,6 @@ def site_keys(context: str, markdown: Mapping[str, str], sites: Iterable[str]) -
             rows[parts[1]].append(f"{rel}\0{markdown[rel]}\n")
     return {site: hashlib.sha256(f"{FORMAT}\0{context}\0{site}\n{''.join(lines)}".encode()).hexdigest()
             for site, lines in rows.items()}
-
-
-def boundary(now: datetime, zone: tzinfo, release: datetime | None) -> datetime:
-    """The first moment after now at which the clock alone changes what is published: the next
-    midnight in the region's zone, or an earlier scheduled post."""
-    local = now.astimezone(zone)
-    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return release if release is not None and release < midnight else midnight
 
 
 def load_sites(where: Path, context: str, markdown: Mapping[str, str], now: datetime,
@@ -130,14 +123,6 @@ def save_sites(where: Path, context: str, markdown: Mapping[str, str], now: date
         pass  # without kept sites the next build loads them
 
 
-def remove_sites(where: Path) -> None:
-    """Drop every kept site (a build that could not keep them must not leave stale ones usable)."""
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(where):
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
-
-
 def _read(path: Path, key: str, now: datetime, previews: PreviewFiles) -> Site | None:
     try:
         with open(path, "rb") as f:
@@ -148,8 +133,7 @@ def _read(path: Path, key: str, now: datetime, previews: PreviewFiles) -> Site |
                     < datetime.fromisoformat(header["valid_until"]):
                 return None
             site = _Unpickler(io.BytesIO(f.read()), previews).load()
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, IndexError,
-            pickle.UnpicklingError, RecursionError, MemoryError):
+    except Exception:  # a damaged or foreign file, whatever the error: the site is loaded instead
         return None
     return site if isinstance(site, Site) else None
 

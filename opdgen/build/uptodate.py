@@ -27,7 +27,7 @@ import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -159,11 +159,15 @@ def _stats(folder: str, rel: str, found: dict[str, os.stat_result], code: bool =
 
 def valid_until(region: Region) -> datetime:
     """The first moment the clock alone would change the output."""
-    local = region.now.astimezone(region.config.timezone)
+    return boundary(region.now, region.config.timezone, region.next_release)
+
+
+def boundary(now: datetime, zone: tzinfo, release: datetime | None) -> datetime:
+    """The first moment after now at which the clock alone changes what is published: the next
+    midnight in the region's zone, or an earlier scheduled post."""
+    local = now.astimezone(zone)
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    if region.next_release is not None and region.next_release < midnight:
-        return region.next_release
-    return midnight
+    return release if release is not None and release < midnight else midnight
 
 
 def read_stamp(path: Path) -> Stamp | None:
