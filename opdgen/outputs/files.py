@@ -102,8 +102,8 @@ class PageReuse:
     @classmethod
     def load(cls, output_dir: Path, verify: bool = True,
              files: Mapping[str, os.stat_result] | None = None) -> PageReuse:
-        """`files`: every file of output_dir (regular files only) with its identity, when the build
-        has just walked it: a page is then looked up there, not on disk."""
+        """`files`: every file of output_dir by relative path with its identity (lstat), when the
+        build has just walked it: a page is then looked up there, not on disk."""
         try:
             raw = json.loads((output_dir / STATE_FILE).read_text("utf-8"))
             if raw.get("format") != STATE_FORMAT:
