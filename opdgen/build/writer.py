@@ -195,7 +195,7 @@ class Writer:
         if self.in_place and inode is not None and inode > 0 and _overwrite(target, data):
             return
         folder = rel.rpartition("/")[0]
-        if inode is None and self._folder(folder) and _create(target, data):
+        if inode is None and self._free(rel) and _create(target, data):
             return
         path = Path(target)
         _clear(path, inode is not None)
@@ -205,11 +205,17 @@ class Writer:
     def _link_source(self, rel: str, source: Path) -> bool:
         """Link the file `source` (a cached preview) in at rel; False when it cannot or should not be."""
         target = self.staging / rel
-        if rel not in self.existing and self._folder(rel.rpartition("/")[0]) and _link_from(source, target):
-            return True  # nothing stood there (the spare is listed), no stat needed
+        if self._free(rel) and _link_from(source, target):
+            return True
         _clear(target, rel in self.existing)
         self._made_folders(rel.rpartition("/")[0])
         return _link_from(source, target)
+
+    def _free(self, rel: str) -> bool:
+        """Nothing stands at rel in the spare (its web root is listed, so no stat is needed) and its
+        folder exists; False: the caller makes room the long way (_clear), as it does when a new
+        file cannot be made there after all."""
+        return rel not in self.existing and self._folder(rel.rpartition("/")[0])
 
     def _folder(self, folder: str) -> bool:
         """Make sure the spare has this folder, making the missing ones from the nearest one known
@@ -241,10 +247,14 @@ class Writer:
             self.identities[rel] = info
             return  # the spare already links the current file
         target = self.staging / rel
+        self.identities[rel] = None  # a new link changes the file's ctime
+        if self._free(rel):
+            with contextlib.suppress(FileExistsError):
+                os.link(self.output_dir / rel, target)
+                return
         _clear(target, rel in self.existing)
         self._made_folders(rel.rpartition("/")[0])
         os.link(self.output_dir / rel, target)
-        self.identities[rel] = None  # a new link changes the file's ctime
 
     def _current(self, rel: str) -> os.stat_result:
         known = self.known.get(rel) if self.known is not None else None
