@@ -37,7 +37,7 @@ from opdgen.outputs.files import OutputFile, PageReuse, state_file
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
 from opdgen.outputs.search import previous_bundles, search_files
-from opdgen.outputs.search_shards import Lanes
+from opdgen.outputs.search_runs import Lanes
 from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
 from opdgen.public.freshness import check_register
