@@ -264,52 +264,97 @@ def scan_region(repo: Repo, region: Region, problems: Problems, only: frozenset[
     not scanned again, and a published post, whose text the loader has hashed, is not even read
     again. Files not in the cache are scanned by `jobs` processes when there are many.
     """
-    allowed = allowed_domains(region)
-    hashed = {str(p.source.path): p.content_hash for site in region.sites for p in site.posts}
-    texts: dict[PurePosixPath, str] = {}
-    digests: dict[PurePosixPath, str] = {}
-    for site in region.sites:
-        if only and site.slug not in only:
-            continue
-        for item in repo.walk(repo.root / "content" / site.slug):
-            if isinstance(item, Refused) or item.suffix.lower() not in (".md", ".yaml"):
-                continue  # the loader reports refused files
-            rel = repo.rel(item)
-            known = hashed.get(str(rel))
-            if known is not None:
-                digests[rel] = known
+    RegionScan(repo, region, only, cache, jobs).finish(problems)
+
+
+class RegionScan:
+    """scan_region in two steps: made, it has read what the cache does not know and started its
+    processes (forked now: a build starts its search thread after this, and a child forked from a
+    process with other threads may inherit a lock one of them held); `finish` scans and warns."""
+
+    def __init__(self, repo: Repo, region: Region, only: frozenset[str] = frozenset(),
+                 cache: CacheDB | None = None, jobs: int = 1) -> None:
+        self.allowed = allowed_domains(region)
+        self.cache = cache
+        hashed = {str(p.source.path): p.content_hash for site in region.sites for p in site.posts}
+        texts: dict[PurePosixPath, str] = {}
+        digests: dict[PurePosixPath, str] = {}
+        for site in region.sites:
+            if only and site.slug not in only:
                 continue
-            try:
-                texts[rel] = repo.read_text(item)
-            except Refused:
-                continue
-            digests[rel] = hashlib.sha256(texts[rel].encode("utf-8")).hexdigest()
-    prefix = _cache_prefix(allowed)
-    keys = {rel: hashlib.sha256((prefix + digest).encode()).hexdigest() for rel, digest in digests.items()}
-    found = cache.get_many(CACHE_NAMESPACE, keys.values()) if cache is not None else {}
-    missing = sorted(rel for rel in keys if keys[rel] not in found)
-    for rel in missing:
-        if rel not in texts:
-            texts[rel] = repo.read_text(repo.root / rel)
-    fresh = dict(zip((keys[rel] for rel in missing),
-                     _scan_all([texts[rel] for rel in missing], allowed, jobs), strict=True))
-    for rel in sorted(keys):
-        for line, kind, value in json.loads(found.get(keys[rel]) or fresh[keys[rel]]):
-            if kind == "term":
-                problems.warn(rel, line, "spam.term", term=value)
-            else:
-                problems.warn(rel, line, "spam.link", domain=value)
-    if cache is not None and fresh:
-        cache.put_many(CACHE_NAMESPACE, fresh)
+            for item in repo.walk(repo.root / "content" / site.slug):
+                if isinstance(item, Refused) or item.suffix.lower() not in (".md", ".yaml"):
+                    continue  # the loader reports refused files
+                rel = repo.rel(item)
+                known = hashed.get(str(rel))
+                if known is not None:
+                    digests[rel] = known
+                    continue
+                try:
+                    texts[rel] = repo.read_text(item)
+                except Refused:
+                    continue
+                digests[rel] = hashlib.sha256(texts[rel].encode("utf-8")).hexdigest()
+        prefix = _cache_prefix(self.allowed)
+        self.keys = {rel: hashlib.sha256((prefix + digest).encode()).hexdigest()
+                     for rel, digest in digests.items()}
+        self.found = cache.get_many(CACHE_NAMESPACE, self.keys.values()) if cache is not None else {}
+        self.missing = sorted(rel for rel in self.keys if self.keys[rel] not in self.found)
+        for rel in self.missing:
+            if rel not in texts:
+                texts[rel] = repo.read_text(repo.root / rel)
+        self.texts = [texts[rel] for rel in self.missing]
+        self.jobs = jobs
+        self.pool = _pool(jobs, len(self.texts))
+
+    def finish(self, problems: Problems) -> None:
+        try:
+            found = _scan_with(self.pool, self.jobs, self.texts, self.allowed)
+            fresh = dict(zip((self.keys[rel] for rel in self.missing), found, strict=True))
+        finally:
+            self.close()
+        for rel in sorted(self.keys):
+            for line, kind, value in json.loads(self.found.get(self.keys[rel]) or fresh[self.keys[rel]]):
+                if kind == "term":
+                    problems.warn(rel, line, "spam.term", term=value)
+                else:
+                    problems.warn(rel, line, "spam.link", domain=value)
+        if self.cache is not None and fresh:
+            self.cache.put_many(CACHE_NAMESPACE, fresh)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+def _pool(jobs: int, count: int) -> ProcessPoolExecutor | None:
+    """A pool of `jobs` processes, started, for scanning `count` texts; None when one process does it
+    faster (forking costs more than it saves)."""
+    if jobs <= 1 or count < _POOL_FROM:
+        return None
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(int).result()  # every process of a fork pool starts with its first job
+    return pool
+
+
+def _scan_with(pool: ProcessPoolExecutor | None, jobs: int, texts: list[str],
+               allowed: Sequence[str]) -> list[bytes]:
+    """The findings of each text as cached JSON, in the pool when there is one."""
+    if pool is None:
+        return [_findings(text, allowed) for text in texts]
+    chunk = max(50, len(texts) // (jobs * 4))
+    return list(pool.map(_findings, texts, [allowed] * len(texts), chunksize=chunk))
 
 
 def _scan_all(texts: list[str], allowed: Sequence[str], jobs: int) -> list[bytes]:
-    """The findings of each text as cached JSON, in a pool of processes when there are many."""
-    if jobs <= 1 or len(texts) < _POOL_FROM:
-        return [_findings(text, allowed) for text in texts]
-    chunk = max(50, len(texts) // (jobs * 4))
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_findings, texts, [allowed] * len(texts), chunksize=chunk))
+    """The findings of each text, in a pool of processes of its own when there are many."""
+    pool = _pool(jobs, len(texts))
+    try:
+        return _scan_with(pool, jobs, texts, allowed)
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def _findings(text: str, allowed: Sequence[str]) -> bytes:

@@ -140,7 +140,9 @@ class Writer:
         linked = f.source is not None and not f.data
         data = b"" if linked else f.content()  # one lazy file in memory at a time
         current = self.output_dir / rel
-        same = _same_digest(current, f.digest) if linked else _same_bytes(current, data)
+        # no current output (in_place): nothing to compare with, and no stat call to learn it
+        same = not self.in_place and (
+            _same_digest(current, f.digest) if linked else _same_bytes(current, data))
         if same:
             self._unchanged(rel)
         else:

@@ -104,19 +104,23 @@ def _with_documents(region: Region) -> list[str]:
 
 
 def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], with_portal: bool = True,
-                 kind_label: Callable[[Kind], str] | None = None,
-                 lanes: Lanes | None = None) -> list[OutputFile]:
+                 kind_label: Callable[[Kind], str] | None = None, lanes: Lanes | None = None,
+                 deliver: Callable[[list[OutputFile]], None] | None = None) -> list[OutputFile]:
     """The Pagefind bundle of each of `sites`, and (with_portal) the portal's own bundle and its
     copies of every agency's.
 
     Every index is made from the content (never from rendered pages), so this can run while the
     pages are being rendered, and the portal's copies are the same whether or not the agencies'
-    pages were rendered in this build (`build --site portal` in a CI job of its own renders none)."""
+    pages were rendered in this build (`build --site portal` in a CI job of its own renders none).
+    `deliver`: called with the files of each bundle (and its copy) as soon as they are made, from
+    this thread or another, instead of returning them all at the end (the build writes them while
+    the last bundles are made)."""
+    out: list[OutputFile] = []
+    emit = deliver or out.extend
     previous = _previous_folders(reuse)
     own = set(sites)
     copies = set(_with_documents(region)) if with_portal else set()
     touched = _touched_agencies(reuse)
-    out: list[OutputFile] = []
     wanted = set(own)
     for slug in sorted(copies - own):  # a copy of an agency this build does not index for itself
         kept = (_carried(previous.get(f"{PORTAL_SLUG}/{portal_bundle(slug)}", []), reuse)
@@ -124,7 +128,7 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
         if kept is None:
             wanted.add(slug)
         else:
-            out += kept
+            emit(kept)
     documents = region_documents(region, kind_label or (lambda kind: kind.value), wanted)
     by_site: dict[str, list[OutputFile]] = {}
     for doc in documents:
@@ -142,11 +146,11 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
     for job in jobs:
         kept = _kept(job, reuse, previous)
         if kept is not None:
-            out += kept
+            emit(kept)
         else:
             todo.append(job)
     if todo:
-        out += _build_all(todo, language, lanes)
+        out += _build_all(todo, language, lanes, deliver)
     return out
 
 
@@ -322,10 +326,12 @@ def _copy_path(job: _Job, rel: PurePosixPath) -> PurePosixPath:
     return PurePosixPath(PORTAL_SLUG) / job.copy / rel
 
 
-def _build_all(todo: Sequence[_Job], language: str, lanes: Lanes | None = None) -> list[OutputFile]:
+def _build_all(todo: Sequence[_Job], language: str, lanes: Lanes | None = None,
+               deliver: Callable[[list[OutputFile]], None] | None = None) -> list[OutputFile]:
     """Run the bundled Pagefind binary once per index, one per core at a time (or as `lanes`
     allows), the biggest first, and never several at once whose expected memory exceeds
-    search_runs.SEARCH_MEMORY.
+    search_runs.SEARCH_MEMORY; the bundles' files in the order of `todo`, or each bundle's given
+    to `deliver` as soon as it is read back.
 
     The binary itself indexes a site in tens of milliseconds; its Python service API spends about
     half a second per index on messages, which at sixty agencies was most of a build.
@@ -347,9 +353,18 @@ def _build_all(todo: Sequence[_Job], language: str, lanes: Lanes | None = None) 
         except SpawnerError as exc:
             raise ProblemError([_failure(str(exc))]) from None
         costs = [memory_cost(sum(len(f.search_doc) for f in job.sr.pages)) for job in todo]
-        parts = run_within(list(zip(todo, counts, strict=True)), costs, lambda item: _build_one(
-            spawner, binary, item[0], item[1], language, pages, Path(tmp)), default_jobs(), lanes=lanes)
+        parts = run_within(list(zip(todo, counts, strict=True)), costs, lambda item: _handed(
+            deliver, _build_one(spawner, binary, item[0], item[1], language, pages, Path(tmp))),
+            default_jobs(), lanes=lanes)
         return [f for part in parts for f in part]
+
+
+def _handed(deliver: Callable[[list[OutputFile]], None] | None, files: list[OutputFile]) -> list[OutputFile]:
+    """The files, or none once given to `deliver`."""
+    if deliver is None:
+        return files
+    deliver(files)
+    return []
 
 
 _PREFIX = "opdgen-search-"

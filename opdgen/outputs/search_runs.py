@@ -25,6 +25,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+class Stopped(RuntimeError):
+    """run_within was stopped (Lanes.stop) before every job ran."""
+
+
 def memory_cost(document_bytes: int) -> int:
     """Pagefind's expected peak memory (bytes) for indexing documents of this many bytes."""
     return _BASE_COST + _COST_PER_BYTE * document_bytes
@@ -37,12 +41,22 @@ class Lanes:
 
     def __init__(self, width: int) -> None:
         self.width = max(1, width)
+        self.stopped = False  # no more jobs are started (the build ended early); run_within raises Stopped
         self._watchers: list[threading.Condition] = []
         self._lock = threading.Lock()
 
     def widen(self, width: int) -> None:
         with self._lock:
             self.width = max(self.width, width)
+        self._wake()
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+        self._wake()
+
+    def _wake(self) -> None:
+        with self._lock:
             watchers = list(self._watchers)
         for ready in watchers:
             with ready:
@@ -69,7 +83,7 @@ def run_within(jobs: Sequence[T], costs: Sequence[int], work: Callable[[T], R], 
 
     def take() -> int | None:
         with ready:
-            while pending and not state["failed"]:
+            while pending and not state["failed"] and not (lanes is not None and lanes.stopped):
                 fits = [i for i in pending if not state["running"] or state["used"] + costs[i] <= limit]
                 if lanes is not None and state["running"] >= lanes.width:
                     fits = []
@@ -97,4 +111,6 @@ def run_within(jobs: Sequence[T], costs: Sequence[int], work: Callable[[T], R], 
     with ThreadPoolExecutor(max(1, workers)) as pool:
         for future in [pool.submit(worker) for _ in range(max(1, min(workers, len(jobs))))]:
             future.result()
+    if len(results) < len(jobs):
+        raise Stopped(len(jobs) - len(results))
     return [results[i] for i in range(len(jobs))]

@@ -10,6 +10,8 @@ import os
 import re
 import shutil
 import subprocess
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import pytest
 import yaml
 from click.testing import Result
 
+from opdgen.build import pipeline
 from opdgen.outputs import search
 from opdgen.outputs.headers import nginx_conf, security_headers
 from tests.conftest import POST, REGION_YAML, SITE_YAML, requires, tree_bytes
@@ -205,3 +208,43 @@ def test_the_portal_search_page_merges_every_agency(portal_nginx: int, chromium:
     problems += [f"CSP {v}" for v in page.evaluate("window.__csp")]
     context.close()
     assert not problems, problems
+
+
+def test_a_build_that_fails_its_checks_stops_indexing_and_publishes_nothing(
+        repo: Path, make_repo: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
+    before = tree_bytes(out)
+    for slug in AGENCIES:  # every index must be made again
+        post = repo / f"content/{slug}/berita/2026-11-10-kabar-0.md"
+        post.write_text(post.read_text("utf-8") + "\nTambahan.\n", "utf-8")
+    # the register checks run while Pagefind already indexes (it starts before them): their error
+    # ends the build, and the indexing with it
+    make_repo({"content/dinkes/dokumen/lk.md": "---\ntitle: Laporan\ncategory: berkala\ntype: lainnya\n"
+                                               "year: 2026\ndate: 2026-06-01\nunit: Sekretariat\n"
+                                               "file: lk-2025.pdf\n---\nIsi.\n"})
+    seen: list[str] = []
+    running = threading.Event()
+    real_build, real_check = search._build_one, pipeline.check_register
+
+    def slow(spawner: Any, binary: str, job: Any, *args: Any) -> list[Any]:
+        seen.append(job.sr.root)
+        running.set()
+        time.sleep(0.5)
+        return real_build(spawner, binary, job, *args)
+
+    def check_later(*args: Any) -> None:  # the checks end once Pagefind is running
+        assert running.wait(30)
+        real_check(*args)
+
+    monkeypatch.setattr(search, "_build_one", slow)
+    monkeypatch.setattr(pipeline, "check_register", check_later)
+    threads = threading.active_count()
+    begun = time.perf_counter()
+    result = run_cli("build", "--root", repo, "--output", out)
+    assert result.exit_code == 1 and "lk-2025.pdf" in result.output
+    assert 1 <= len(seen) < len(AGENCIES) + 1  # stopped after the runs going when the checks failed
+    assert time.perf_counter() - begun < 0.5 * len(AGENCIES)
+    assert threading.active_count() == threads  # no thread left behind
+    assert tree_bytes(out) == before  # the previous output, untouched

@@ -16,7 +16,7 @@ import pytest
 from opdgen.content.model import Kind
 from opdgen.outputs import search
 from opdgen.outputs.search import is_bundle, merged_bundles, portal_bundle
-from opdgen.outputs.search_runs import Lanes, run_within
+from opdgen.outputs.search_runs import Lanes, Stopped, run_within
 
 
 def test_bundle_folders() -> None:
@@ -130,3 +130,26 @@ def test_lanes_hold_runs_to_one_until_widened() -> None:
     assert run_within(list(range(12)), [1] * 12, work, workers=2, budget=100, lanes=lanes) == list(range(12))
     widener.join()
     assert max(peak) == 2  # two at once after widening
+
+
+def test_a_stop_lets_the_run_going_end_and_starts_no_other() -> None:
+    lanes = Lanes(1)
+    started = threading.Event()
+    ran: list[int] = []
+
+    def work(i: int) -> int:
+        ran.append(i)
+        started.set()
+        time.sleep(0.1)
+        return i
+
+    def stop_later() -> None:
+        started.wait()
+        lanes.stop()
+
+    stopper = threading.Thread(target=stop_later)
+    stopper.start()
+    with pytest.raises(Stopped):
+        run_within(list(range(5)), [1] * 5, work, workers=2, budget=100, lanes=lanes)
+    stopper.join()
+    assert ran == [0]
