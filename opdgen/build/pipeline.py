@@ -100,7 +100,8 @@ class BuildResult:
     def site_count(self) -> int:
         if self.up_to_date is not None:
             return self.up_to_date.sites
-        return len({f.path.parts[0] for f in self.files if not f.path.parts[0].startswith(".")})
+        roots = {str(f.path).partition("/")[0] for f in self.files}  # str(path) is kept by the path
+        return sum(1 for root in roots if not root.startswith("."))
 
     @property
     def file_count(self) -> int:

@@ -291,9 +291,10 @@ class Writer:
                 continue  # a file that stood where this build wanted a folder: it is that folder now
             _remove(self.staging / rel)
             _prune_empty_parents(self.staging, self.staging / rel)
+        spare = str(self.staging)
         for rel, info in self.identities.items():
-            if info is None:
-                self.identities[rel] = os.lstat(self.staging / rel)
+            if info is None:  # (a string, not a Path: 50,000 of them after a cold build)
+                self.identities[rel] = os.lstat(f"{spare}/{rel}")
         for name in sorted(os.listdir(self.staging)):  # spares of web roots no build makes any more
             if name not in new_roots:
                 _remove(self.staging / name)

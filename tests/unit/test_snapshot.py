@@ -126,6 +126,14 @@ def test_only_model_classes_are_made() -> None:
         unpickle(b"\x80\x04" + short("opdgen.spawner") + short("subprocess.run") + b"\x93.")
     moment = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
     assert unpickle(pickle.dumps(moment)) == moment
+    # the preview cache is named, never pickled: the unpickler binds its own
+    buffer = io.BytesIO()
+    snapshot._Pickler(buffer, protocol=5).dump([PreviewFiles(Path("/elsewhere"))])
+    mine = PreviewFiles(None)
+    assert b"elsewhere" not in buffer.getvalue()
+    assert snapshot._Unpickler(io.BytesIO(buffer.getvalue()), mine).load() == [mine]
+    with pytest.raises(pickle.UnpicklingError):  # the name alone makes nothing
+        snapshot._preview_files()
 
 
 def test_a_scheduled_post_ends_its_site_window(built: tuple[Path, BuildOptions]) -> None:
