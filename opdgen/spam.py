@@ -270,10 +270,15 @@ def scan_region(repo: Repo, region: Region, problems: Problems, only: frozenset[
 class RegionScan:
     """scan_region in two steps: made, it has read what the cache does not know and started its
     processes (forked now: a build starts its search thread after this, and a child forked from a
-    process with other threads may inherit a lock one of them held); `finish` scans and warns."""
+    process with other threads may inherit a lock one of them held); `finish` scans and warns.
+
+    `apart`: scan in a worker process even with one job, because the build indexes beside it (a
+    scan in this process would hold the interpreter lock the search thread needs). The build asks
+    for one job fewer than its cores then: the index takes the other core, and each forked worker
+    counts the whole loaded region in its resident memory."""
 
     def __init__(self, repo: Repo, region: Region, only: frozenset[str] = frozenset(),
-                 cache: CacheDB | None = None, jobs: int = 1) -> None:
+                 cache: CacheDB | None = None, jobs: int = 1, apart: bool = False) -> None:
         self.allowed = allowed_domains(region)
         self.cache = cache
         hashed = {str(p.source.path): p.content_hash for site in region.sites for p in site.posts}
@@ -305,7 +310,7 @@ class RegionScan:
                 texts[rel] = repo.read_text(repo.root / rel)
         self.texts = [texts[rel] for rel in self.missing]
         self.jobs = jobs
-        self.pool = _pool(jobs, len(self.texts))
+        self.pool = _pool(jobs, len(self.texts), apart)
 
     def finish(self, problems: Problems) -> None:
         try:
@@ -328,10 +333,10 @@ class RegionScan:
             self.pool = None
 
 
-def _pool(jobs: int, count: int) -> ProcessPoolExecutor | None:
-    """A pool of `jobs` processes, started, for scanning `count` texts; None when one process does it
-    faster (forking costs more than it saves)."""
-    if jobs <= 1 or count < _POOL_FROM:
+def _pool(jobs: int, count: int, apart: bool = False) -> ProcessPoolExecutor | None:
+    """A pool of `jobs` processes, started, for scanning `count` texts; None when this process does
+    it faster (forking costs more than it saves), unless `apart` (RegionScan)."""
+    if (jobs <= 1 and not apart) or count < _POOL_FROM:
         return None
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     pool.submit(int).result()  # every process of a fork pool starts with its first job

@@ -40,7 +40,7 @@ from opdgen.outputs.files import OutputFile, PageReuse, state_file
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
 from opdgen.outputs.search import previous_bundles, search_files
-from opdgen.outputs.search_runs import Lanes
+from opdgen.outputs.search_shards import Lanes
 from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
 from opdgen.public.freshness import check_register
@@ -158,7 +158,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         # the spam tripwire (warnings; errors with --strict): its processes start before the search thread
         cache = CacheDB((options.cache_dir or options.root / CACHE_DIR) / "cache.sqlite")
         stack.callback(cache.close)
-        spam = RegionScan(repo, region, options.sites, cache, cores)
+        indexing = env is not None and options.search  # the search thread will run beside the scan
+        spam = RegionScan(repo, region, options.sites, cache, max(1, cores - indexing), apart=indexing)
         stack.callback(spam.close)
         # the search indexes are made from the content: Pagefind starts now, while the spam scan and
         # the pages go on, on the cores this thread leaves it (one of two), then on all of them; it is
@@ -166,7 +167,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         lanes = Lanes(max(1, cores - 1))
         search = None
         bundles: queue.SimpleQueue[list[OutputFile] | None] = queue.SimpleQueue()  # None: no more
-        if env is not None and options.search:
+        if indexing:
+            assert env is not None
             label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
 
             def index() -> list[OutputFile]:  # each bundle is handed over as soon as it is made

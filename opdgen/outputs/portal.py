@@ -18,7 +18,7 @@ from opdgen.outputs.feeds import FEED_SIZE, FeedInfo, SitemapEntry, atom, robots
 from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import portal_card_files
 from opdgen.outputs.public import PortalSection, portal_menu, portal_sections
-from opdgen.outputs.search import merged_bundles
+from opdgen.outputs.search_shards import merged_bundles
 from opdgen.outputs.site import brand_file, theme_files
 from opdgen.render import context as c
 from opdgen.render.themes import Theme
@@ -132,7 +132,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     files.append(r.render(  # outputs.search builds the index (every agency's posts) this page reads
         "search.html", "cari/", title=label("search_title_portal"), description=config.description,
         kind="search", crumbs=[home, c.Crumb(label("search"), urls.path("cari/"))], deps=[config_dep],
-        search_merge=tuple(urls.path(f"{bundle}/") for bundle in merged_bundles(region)),  # agencies
+        search_merge=tuple(urls.path(f"{bundle}/") for bundle in merged_bundles(region)),  # its shards
     ))
     files.append(OutputFile(
         PurePosixPath(root) / "feed.xml",

@@ -1,8 +1,7 @@
-"""The portal's search (opdgen.outputs.search): every agency's posts are indexed once, into its own
-bundle, and the portal publishes a copy of each beside its own bundle (a document per agency); an
-edit re-indexes only its agency and refreshes that copy, a portal-only build and an incremental one
-give the bytes of a whole clean build, and the portal's /cari/ page, served by real nginx under the
-real CSP, merges the copies in real Chromium into one list of results."""
+"""The portal's search index in shards (opdgen.outputs.search_shards), with a tiny shard size: each
+shard is a bundle of its own, an edit re-indexes only its shard, a portal-only build and an
+incremental one give the bytes of a whole clean build, and the portal's /cari/ page, served by real
+nginx under the real CSP, finds posts of the first shard and of the last one in real Chromium."""
 
 from __future__ import annotations
 
@@ -22,19 +21,19 @@ import yaml
 from click.testing import Result
 
 from opdgen.build import pipeline
-from opdgen.outputs import search
+from opdgen.outputs import search, search_shards
 from opdgen.outputs.headers import nginx_conf, security_headers
 from tests.conftest import POST, REGION_YAML, SITE_YAML, requires, tree_bytes
 from tests.e2e.test_nginx import HTTP_BLOCK, NGINX, _wait_for, free_port, watched_page
 
-# agency -> words of each of its posts
+# agency -> words of each of its posts; with at most 2 documents a shard: (agam, bone) (dinkes) (wajo)
 AGENCIES = {
     "agam": ["rendang festival kuliner"],
     "bone": ["pinisi perahu tradisional"],
     "dinkes": ["posyandu balita sehat", "vaksinasi lansia desa"],
     "wajo": ["tenun sutera sengkang", "danau tempe nelayan", "sutera ekspor perajin"],
 }
-BUNDLES = ["pagefind", *(f"pagefind-{slug}" for slug in AGENCIES)]
+SHARDS = ["pagefind", "pagefind-1", "pagefind-2"]
 
 
 def agency_files(slug: str, topics: list[str]) -> dict[str, str | bytes]:
@@ -50,7 +49,8 @@ def agency_files(slug: str, topics: list[str]) -> dict[str, str | bytes]:
 
 
 @pytest.fixture
-def repo(make_repo: Callable[..., Path]) -> Path:
+def repo(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(search_shards, "SHARD_DOCS", 2)
     files: dict[str, str | bytes] = {}
     for slug, topics in AGENCIES.items():
         files.update(agency_files(slug, topics))
@@ -64,9 +64,9 @@ def built_bundles(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[list
     documented: list[list[str]] = []
     real_build, real_documents = search._build_one, search.region_documents
 
-    def spy(spawner: Any, binary: str, job: Any, *args: Any) -> list[Any]:
-        seen.append(f"{job.sr.root}/{job.sr.bundle}")
-        return real_build(spawner, binary, job, *args)
+    def spy(spawner: Any, binary: str, sr: search.SearchRoot, *args: Any) -> list[Any]:
+        seen.append(f"{sr.root}/{sr.bundle}")
+        return real_build(spawner, binary, sr, *args)
 
     def documents(region: Any, kind_label: Any, only: Any = None) -> list[Any]:
         documented.append(sorted(only) if only is not None else ["*"])
@@ -77,28 +77,16 @@ def built_bundles(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[list
     return seen, documented
 
 
-def bundle(out: Path, folder: str) -> dict[str, bytes]:
-    return {p.relative_to(out / folder).as_posix(): p.read_bytes()
-            for p in (out / folder).rglob("*") if p.is_file()}
-
-
-def test_each_agency_is_indexed_once_and_the_portal_copies_its_bundle(
+def test_shards_are_bundles_of_their_own_and_builds_agree(
         repo: Path, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = tmp_path / "whole"
-    seen, documented = built_bundles(monkeypatch)
     assert run_cli("build", "--root", repo, "--output", whole).exit_code == 0
-    assert sorted(seen) == sorted(["portal/pagefind", *(f"{slug}/pagefind" for slug in AGENCIES)])  # once each
     folders = sorted(p.name for p in (whole / "portal").iterdir() if p.name.startswith("pagefind"))
-    assert folders == BUNDLES
-    assert (whole / "portal/pagefind/pagefind.js").is_file()
-    for slug in AGENCIES:  # the index without the script and WebAssembly the primary bundle serves
-        own, copy = bundle(whole, f"{slug}/pagefind"), bundle(whole, f"portal/pagefind-{slug}")
-        assert copy == {rel: data for rel, data in own.items() if rel.startswith(("index/", "fragment/"))
-                        or rel == "pagefind-entry.json" or rel.endswith(".pf_meta")}
-        assert "pagefind.js" in own and any(rel.startswith("fragment/") for rel in copy)
+    assert folders == SHARDS
+    for name in SHARDS:
+        assert (whole / "portal" / name / "pagefind.js").is_file()
     page = (whole / "portal/cari/index.html").read_text("utf-8")
-    merged = " ".join(f"/pagefind-{slug}/" for slug in AGENCIES)
-    assert 'data-bundle="/pagefind/"' in page and f'data-merge="{merged}"' in page
+    assert 'data-bundle="/pagefind/"' in page and 'data-merge="/pagefind-1/ /pagefind-2/"' in page
     assert "data-merge" not in (whole / "wajo/cari/index.html").read_text("utf-8")  # one index each
 
     portal_only = tmp_path / "portal-only"
@@ -107,54 +95,36 @@ def test_each_agency_is_indexed_once_and_the_portal_copies_its_bundle(
     assert {k: v for k, v in tree_bytes(portal_only).items() if k.startswith("portal/")} == \
         {k: v for k, v in full.items() if k.startswith("portal/")}
 
-    seen.clear()
-    documented.clear()
+    seen, documented = built_bundles(monkeypatch)
     post = repo / "content/wajo/berita/2026-11-11-kabar-1.md"
     post.write_text(post.read_text("utf-8") + "\nPerahu baru diluncurkan oleh nelayan.\n", "utf-8")
-    before = {p: p.stat().st_mtime_ns for p in (whole / "portal").glob("pagefind*/**/*") if p.is_file()
-              and "pagefind-wajo" not in p.parts}
-    old_copy = bundle(whole, "portal/pagefind-wajo")
+    before = {p: p.stat().st_mtime_ns for p in (whole / "portal").glob("pagefind/**/*") if p.is_file()}
     assert run_cli("build", "--root", repo, "--output", whole).exit_code == 0
-    assert seen == ["wajo/pagefind"]  # its agency only, once: the portal's copy shares its bytes
-    # only a post changed, in place (opdgen.build.changes): the other copies are carried over unread
+    assert sorted(seen) == ["portal/pagefind-2", "wajo/pagefind"]  # its agency and its shard only
+    # only a post changed, in place (opdgen.build.changes): the other shards are carried over unread
     assert documented == [["wajo"]]
-    assert {p: p.stat().st_mtime_ns for p in before} == before  # the other copies were not rewritten
-    assert bundle(whole, "portal/pagefind-wajo") != old_copy
+    assert {p: p.stat().st_mtime_ns for p in before} == before  # shard 0 was not rewritten
     clean = tmp_path / "clean"
     assert run_cli("build", "--root", repo, "--output", clean).exit_code == 0
     assert tree_bytes(whole) == tree_bytes(clean)
 
 
-def test_a_missing_copy_is_made_from_the_agencys_unchanged_bundle(
-        repo: Path, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "out"
-    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
-    shutil.rmtree(out / "portal/pagefind-bone")  # e.g. the agencies were built before the portal
-    seen, _ = built_bundles(monkeypatch)
-    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
-    assert seen == []  # copied from bone/pagefind, not indexed again
-    clean = tmp_path / "clean"
-    assert run_cli("build", "--root", repo, "--output", clean).exit_code == 0
-    assert tree_bytes(out) == tree_bytes(clean)
-
-
-def test_the_portal_merges_every_agency_that_has_posts(
+def test_new_posts_move_shard_boundaries_and_the_search_page_follows(
         repo: Path, make_repo: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
-    make_repo(agency_files("soppeng", ["kemiri hutan lindung"]))
-    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
-    assert (out / "portal/pagefind-soppeng/pagefind-entry.json").is_file()
+    make_repo(agency_files("bone", ["pinisi perahu tradisional", "benteng kerajaan tua"]))
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0  # (agam) (bone) (dinkes) (wajo)
+    assert sorted(p.name for p in (out / "portal").iterdir() if p.name.startswith("pagefind")) == \
+        [*SHARDS, "pagefind-3"]
     page = (out / "portal/cari/index.html").read_text("utf-8")
-    assert "/pagefind-soppeng/" in page.split('data-merge="')[1].split('"')[0]
+    assert 'data-merge="/pagefind-1/ /pagefind-2/ /pagefind-3/"' in page
     clean = tmp_path / "clean"
     assert run_cli("build", "--root", repo, "--output", clean).exit_code == 0
     assert tree_bytes(out) == tree_bytes(clean)
-    (repo / "content/soppeng/berita/2026-11-10-kabar-0.md").unlink()  # nothing left to find there
+    (repo / "content/bone/berita/2026-11-11-kabar-1.md").unlink()
     assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
-    assert not (out / "portal/pagefind-soppeng").exists()
-    assert "/pagefind-soppeng/" not in (out / "portal/cari/index.html").read_text("utf-8")
-    assert (out / "soppeng/pagefind/pagefind.js").is_file()  # its own search page still loads
+    assert not (out / "portal/pagefind-3").exists()  # a shard no longer made is gone from the output
 
 
 @pytest.fixture
@@ -192,19 +162,17 @@ def results(page: Any, port: int, words: str) -> list[str]:
     return list(page.eval_on_selector_all(".search-item a", "els => els.map(e => e.href)"))
 
 
-def test_the_portal_search_page_merges_every_agency(portal_nginx: int, chromium: Any) -> None:
+def test_the_portal_search_page_searches_every_shard(portal_nginx: int, chromium: Any) -> None:
     context, page, problems = watched_page(chromium)
-    last = results(page, portal_nginx, "sengkang")  # wajo: the last copy merged
+    last = results(page, portal_nginx, "sengkang")  # wajo: the last shard
     assert last == ["https://wajo.ujikab.go.id/berita/kabar-0/"]
-    first = results(page, portal_nginx, "rendang")  # agam: the first
+    first = results(page, portal_nginx, "rendang")  # agam: the first shard (the primary bundle)
     assert first == ["https://agam.ujikab.go.id/berita/kabar-0/"]
-    agency = results(page, portal_nginx, "bone")  # the portal's own index: the agency itself, first
-    assert agency[0] == "https://bone.ujikab.go.id/", agency
-    every = results(page, portal_nginx, "kabar")  # every post: one list over every agency
+    every = results(page, portal_nginx, "kabupaten")  # every post: one list over the three shards
     hosts = {urlsplit(h).netloc.split(".")[0] for h in every}
     assert hosts == set(AGENCIES) and len(every) == sum(len(t) for t in AGENCIES.values())
     status = page.locator("[data-search-status]").inner_text()
-    assert re.search(r"\b7\b", status), status  # the count is over every agency
+    assert re.search(r"\b7\b", status), status  # the count is over every shard
     problems += [f"CSP {v}" for v in page.evaluate("window.__csp")]
     context.close()
     assert not problems, problems
@@ -228,11 +196,11 @@ def test_a_build_that_fails_its_checks_stops_indexing_and_publishes_nothing(
     running = threading.Event()
     real_build, real_check = search._build_one, pipeline.check_register
 
-    def slow(spawner: Any, binary: str, job: Any, *args: Any) -> list[Any]:
-        seen.append(job.sr.root)
+    def slow(spawner: Any, binary: str, sr: search.SearchRoot, *args: Any) -> list[Any]:
+        seen.append(f"{sr.root}/{sr.bundle}")
         running.set()
         time.sleep(0.5)
-        return real_build(spawner, binary, job, *args)
+        return real_build(spawner, binary, sr, *args)
 
     def check_later(*args: Any) -> None:  # the checks end once Pagefind is running
         assert running.wait(30)
@@ -244,7 +212,8 @@ def test_a_build_that_fails_its_checks_stops_indexing_and_publishes_nothing(
     begun = time.perf_counter()
     result = run_cli("build", "--root", repo, "--output", out)
     assert result.exit_code == 1 and "lk-2025.pdf" in result.output
-    assert 1 <= len(seen) < len(AGENCIES) + 1  # stopped after the runs going when the checks failed
-    assert time.perf_counter() - begun < 0.5 * len(AGENCIES)
+    runs = len(AGENCIES) + len(SHARDS)  # every agency's index and every shard
+    assert 1 <= len(seen) < runs  # stopped after the runs going when the checks failed
+    assert time.perf_counter() - begun < 0.5 * runs
     assert threading.active_count() == threads  # no thread left behind
     assert tree_bytes(out) == before  # the previous output, untouched
