@@ -256,21 +256,16 @@ def allowed_domains(region: Region) -> tuple[str, ...]:
     return tuple(sorted(h for h in hosts if h))  # a URL written instead of a domain still counts
 
 
-def scan_region(repo: Repo, region: Region, problems: Problems, only: frozenset[str] = frozenset(),
-                cache: CacheDB | None = None, jobs: int = 1) -> None:
+class RegionScan:
     """Warn about spam in every Markdown file and site.yaml of the region's sites (drafts too).
 
     Findings are cached by the file's text (its SHA-256) and the allowlist, so an unchanged file is
     not scanned again, and a published post, whose text the loader has hashed, is not even read
     again. Files not in the cache are scanned by `jobs` processes when there are many.
-    """
-    RegionScan(repo, region, only, cache, jobs).finish(problems)
 
-
-class RegionScan:
-    """scan_region in two steps: made, it has read what the cache does not know and started its
-    processes (forked now: a build starts its search thread after this, and a child forked from a
-    process with other threads may inherit a lock one of them held); `finish` scans and warns.
+    In two steps: made, it has read what the cache does not know and started its processes (forked
+    now: a build starts its search thread after this, and a child forked from a process with other
+    threads may inherit a lock one of them held); `finish` scans and warns.
 
     `apart`: scan in a worker process even with one job, because the build indexes beside it (a
     scan in this process would hold the interpreter lock the search thread needs). The build asks
@@ -350,16 +345,6 @@ def _scan_with(pool: ProcessPoolExecutor | None, jobs: int, texts: list[str],
         return [_findings(text, allowed) for text in texts]
     chunk = max(50, len(texts) // (jobs * 4))
     return list(pool.map(_findings, texts, [allowed] * len(texts), chunksize=chunk))
-
-
-def _scan_all(texts: list[str], allowed: Sequence[str], jobs: int) -> list[bytes]:
-    """The findings of each text, in a pool of processes of its own when there are many."""
-    pool = _pool(jobs, len(texts))
-    try:
-        return _scan_with(pool, jobs, texts, allowed)
-    finally:
-        if pool is not None:
-            pool.shutdown()
 
 
 def _findings(text: str, allowed: Sequence[str]) -> bytes:

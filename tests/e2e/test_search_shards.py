@@ -209,11 +209,9 @@ def test_a_build_that_fails_its_checks_stops_indexing_and_publishes_nothing(
     monkeypatch.setattr(search, "_build_one", slow)
     monkeypatch.setattr(pipeline, "check_register", check_later)
     threads = threading.active_count()
-    begun = time.perf_counter()
     result = run_cli("build", "--root", repo, "--output", out)
     assert result.exit_code == 1 and "lk-2025.pdf" in result.output
     runs = len(AGENCIES) + len(SHARDS)  # every agency's index and every shard
     assert 1 <= len(seen) < runs  # stopped after the runs going when the checks failed
-    assert time.perf_counter() - begun < 0.5 * runs
     assert threading.active_count() == threads  # no thread left behind
     assert tree_bytes(out) == before  # the previous output, untouched

@@ -121,7 +121,18 @@ def test_a_pool_of_processes_finds_what_one_process_finds(monkeypatch: pytest.Mo
     texts = [f"Berita {i}.\n\nDaftar slot gacor di https://judi{i}.example/ sekarang." if i % 3 == 0
              else f"Berita biasa {i} dari https://sukamajukab.go.id/." for i in range(12)]
     allowed = ("sukamajukab.go.id",)
-    alone = spam._scan_all(texts, allowed, jobs=1)
+    alone = spam._scan_with(None, 1, texts, allowed)
     monkeypatch.setattr(spam, "_POOL_FROM", 2)
-    assert spam._scan_all(texts, allowed, jobs=2) == alone
+    pool = spam._pool(2, len(texts))
+    assert pool is not None
+    try:
+        assert spam._scan_with(pool, 2, texts, allowed) == alone
+    finally:
+        pool.shutdown()
+    one = spam._pool(1, len(texts), apart=True)  # one worker beside the build's search thread
+    assert one is not None
+    try:
+        assert spam._scan_with(one, 1, texts, allowed) == alone
+    finally:
+        one.shutdown()
     assert sum(b"slot gacor" in found for found in alone) == 4
