@@ -56,10 +56,9 @@ def serve(request):
     try:
         if "unpack" in request:
             unpack(request["unpack"])
-            reply = {"id": request["id"], "returncode": 0, "stdout": "", "stderr": ""}
+            reply = {"id": request["id"]}
         elif "pack" in request:
-            reply = {"id": request["id"], "returncode": 0, "stdout": "", "stderr": "",
-                     "files": pack(request["pack"])}
+            reply = {"id": request["id"], "files": pack(request["pack"])}
         else:
             done = subprocess.run(request["argv"], capture_output=True, text=True,
                                   timeout=request["timeout"], check=False)
