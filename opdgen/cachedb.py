@@ -3,7 +3,7 @@
 Each value is stored with the SHA-256 of its bytes and checked on read: a corrupt or foreign entry
 is a miss, and a file SQLite cannot open is set aside and started afresh. Keys carry everything
 that affects a value (opdgen version, settings, source hash), so a stale entry is simply not found.
-It knows nothing of what it stores.
+It knows nothing of what it stores. One instance may be used from several threads (one lock).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class CacheDB:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is not None:
@@ -55,6 +57,10 @@ class CacheDB:
             return None  # no cache at all: every lookup misses, the build still works
 
     def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, bytes]:
+        with self._lock:
+            return self._get_many(ns, keys)
+
+    def _get_many(self, ns: str, keys: Iterable[str]) -> dict[str, bytes]:
         db = self._connect()
         wanted = sorted(set(keys))
         found: dict[str, bytes] = {}
@@ -77,6 +83,10 @@ class CacheDB:
         return found
 
     def put_many(self, ns: str, values: Mapping[str, bytes]) -> None:
+        with self._lock:
+            self._put_many(ns, values)
+
+    def _put_many(self, ns: str, values: Mapping[str, bytes]) -> None:
         db = self._connect()
         if db is None or not values:
             return
@@ -88,8 +98,27 @@ class CacheDB:
         except sqlite3.DatabaseError:
             self.close()
 
+    def keep_only(self, ns: str, current: Mapping[str, str]) -> None:
+        """For each prefix of `current`, drop the entries of `ns` whose key starts with it but the
+        one given: values that replace each other (a site's search bundle) do not pile up."""
+        with self._lock:
+            db = self._connect()
+            if db is None or not current:
+                return
+            # the keys with a prefix are those from the prefix up to the prefix with its last
+            # character's successor
+            rows = [(ns, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), key)
+                    for prefix, key in sorted(current.items()) if prefix]
+            try:
+                db.execute("BEGIN")
+                db.executemany("DELETE FROM entry WHERE ns = ? AND key >= ? AND key < ? AND key != ?", rows)
+                db.execute("COMMIT")
+            except sqlite3.DatabaseError:
+                self.close()
+
     def close(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.DatabaseError):
-                self._db.close()
-            self._db = None
+        with self._lock:
+            if self._db is not None:
+                with contextlib.suppress(sqlite3.DatabaseError):
+                    self._db.close()
+                self._db = None

@@ -156,7 +156,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                    and not any(rel.startswith(f"{CONTENT_DIR}/{slug}/") for rel in reuse.trusted)}
         cores = options.jobs or default_jobs()
         # the spam tripwire (warnings; errors with --strict): its processes start before the search thread
-        cache = CacheDB((options.cache_dir or options.root / CACHE_DIR) / "cache.sqlite")
+        cache_file = (options.cache_dir or options.root / CACHE_DIR) / "cache.sqlite"
+        cache = CacheDB(cache_file)
         stack.callback(cache.close)
         indexing = env is not None and options.search  # the search thread will run beside the scan
         spam = RegionScan(repo, region, options.sites, cache, max(1, cores - indexing), apart=indexing)
@@ -175,7 +176,7 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                 try:
                     return search_files(region, reuse, [s for s in built if s not in carried],
                                         options.with_portal, lambda kind: label(kind.value), lanes,
-                                        bundles.put)
+                                        bundles.put, cache_file)
                 finally:
                     bundles.put(None)
 

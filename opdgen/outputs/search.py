@@ -12,7 +12,9 @@ memory allows, and its bundle, read back into memory, becomes OutputFile values 
 <root>/pagefind/ (a shard after the first: portal/pagefind-<n>/). The bundle is deterministic, and
 an index whose documents did not change is reused like an unchanged page; when the build knows that
 only some posts changed, in place (opdgen.build.changes), a shard of other agencies is carried over
-without even making its documents.
+without even making its documents. Without the previous output (a CI job restores .opdgen-cache/,
+not output/), a bundle is taken from the persistent cache by the same key: Pagefind indexes only the
+sites and shards whose documents changed (`BundleStore`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -30,6 +33,7 @@ from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
+from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
 from opdgen.content.model import Kind, Region
 from opdgen.markup.bodies import default_jobs
@@ -67,7 +71,8 @@ class SearchRoot:
 
 def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], with_portal: bool = True,
                  kind_label: Callable[[Kind], str] | None = None, lanes: Lanes | None = None,
-                 deliver: Callable[[list[OutputFile]], None] | None = None) -> list[OutputFile]:
+                 deliver: Callable[[list[OutputFile]], None] | None = None,
+                 cache: Path | None = None) -> list[OutputFile]:
     """The Pagefind bundle of each of `sites`, and the portal's shards over every agency.
 
     Every index is made from the content (never from rendered pages), so this can run while the
@@ -75,7 +80,7 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
     pages were rendered in this build (`build --site portal` in a CI job of its own renders none).
     `deliver`: called with the files of each bundle as soon as they are made, from this thread or
     another, instead of returning them all at the end (the build writes them while the last
-    bundles are made)."""
+    bundles are made). `cache`: the persistent cache's file, where bundles are kept by key."""
     previous = _previous_folders(reuse)
     out, shards = shards_to_index(region, reuse, previous) if with_portal else ([], [])
     wanted = set(sites) | {slug for _, agencies in shards for slug in agencies}
@@ -97,12 +102,85 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
             out += kept
         else:
             todo.append((sr, key))
-    if deliver is not None:
-        deliver(out)
-        out = []
-    if todo:
-        out += _build_all(todo, language, lanes, deliver)
+    with BundleStore(cache) as store:
+        store.keep_only({f"{sr.root}/{sr.bundle}": key for sr, key in todo})
+        for sr, key in list(todo):
+            if (cached := store.get(sr, key)) is not None:
+                out += cached
+                todo.remove((sr, key))
+        if deliver is not None:
+            deliver(out)
+            out = []
+        if todo:
+            out += _build_all(todo, language, lanes, deliver, store)
     return out
+
+
+class BundleStore:
+    """Search bundles kept in the persistent cache by index key (namespace "search", key
+    "<root>/<bundle>:<index key>"), so a build without the previous output indexes only what
+    changed. A value is the bundle's file list (JSON, one line) and its files' bytes, checked like
+    every cache entry and read back only when its paths stay inside the bundle and its sizes add up;
+    one key per bundle folder is kept, the one the tree in hand makes. Without a cache file it
+    keeps nothing."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.db = CacheDB(path) if path is not None else None
+
+    def __enter__(self) -> BundleStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def get(self, sr: SearchRoot, key: str) -> list[OutputFile] | None:
+        if self.db is None:
+            return None
+        value = self.db.get_many(SEARCH_CACHE, [_cache_key(sr, key)]).get(_cache_key(sr, key))
+        return None if value is None else _unpacked(sr, key, value)
+
+    def put(self, sr: SearchRoot, key: str, files: Sequence[OutputFile]) -> None:
+        if self.db is not None:
+            prefix, at, listed = f"{sr.root}/{sr.bundle}/", 0, []
+            for f in files:
+                listed.append([str(f.path).removeprefix(prefix), at, len(f.data)])
+                at += len(f.data)
+            value = b"".join([json.dumps(listed).encode(), b"\n", *(f.data for f in files)])
+            self.db.put_many(SEARCH_CACHE, {_cache_key(sr, key): value})
+
+    def keep_only(self, made: Mapping[str, str]) -> None:
+        """Drop the kept bundles of these folders ("dinkes/pagefind": its index key) that the tree
+        in hand no longer makes (a folder keeps at most one more: the bundle the output holds)."""
+        if self.db is not None and made:
+            self.db.keep_only(SEARCH_CACHE, {f"{folder}:": f"{folder}:{key}" for folder, key in made.items()})
+
+
+SEARCH_CACHE = "search"
+
+
+def _cache_key(sr: SearchRoot, key: str) -> str:
+    return f"{sr.root}/{sr.bundle}:{key}"  # keep_only relies on the folder coming first
+
+
+def _unpacked(sr: SearchRoot, key: str, value: bytes) -> list[OutputFile] | None:
+    """The bundle's files from a kept value, or None when the value is not one (a foreign entry)."""
+    header, newline, data = value.partition(b"\n")
+    try:
+        files = json.loads(header)
+        out = []
+        at = 0
+        for rel, start, size in files:
+            parts = PurePosixPath(rel).parts
+            if (not isinstance(rel, str) or not parts or rel.startswith("/") or ".." in parts
+                    or start != at or not isinstance(size, int) or size < 0):
+                return None
+            at += size
+            out.append(OutputFile(PurePosixPath(sr.root) / sr.bundle / rel, data[start:at],
+                                  frozenset({"search"}), key=key))
+    except (ValueError, TypeError):
+        return None
+    return out if newline and at == len(data) and out else None
 
 
 def region_documents(region: Region, kind_label: Callable[[Kind], str],
@@ -201,11 +279,12 @@ def _reused_bundle(sr: SearchRoot, key: str, reuse: PageReuse | None,
 
 
 def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str, lanes: Lanes | None = None,
-               deliver: Callable[[list[OutputFile]], None] | None = None) -> list[OutputFile]:
+               deliver: Callable[[list[OutputFile]], None] | None = None,
+               store: BundleStore | None = None) -> list[OutputFile]:
     """Run the bundled Pagefind binary once per index, one per core at a time (or as `lanes`
     allows), the biggest first, and never several at once whose expected memory exceeds
     search_shards.SEARCH_MEMORY; the bundles' files in the order of `todo`, or each bundle's
-    given to `deliver` as soon as it is read back.
+    given to `deliver` as soon as it is read back (and kept in `store`).
 
     The binary itself indexes a site in tens of milliseconds; its Python service API spends about
     half a second per index on messages, which at sixty agencies was most of a build.
@@ -229,17 +308,22 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str, lanes: Lan
         jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
         costs = [memory_cost(sum(len(f.search_doc) for f in sr.pages)) for sr, _ in todo]
         parts = run_within(jobs, costs, lambda job: _handed(deliver, _build_one(
-            spawner, binary, job[0], job[1], job[2], language, pages, Path(tmp))), default_jobs(),
+            spawner, binary, job[0], job[1], job[2], language, pages, Path(tmp)), store, job[0], job[1]),
+            default_jobs(),
             lanes=lanes)
         return [f for part in parts for f in part]
 
 
-def _handed(deliver: Callable[[list[OutputFile]], None] | None, files: list[OutputFile]) -> list[OutputFile]:
-    """The files, or none once given to `deliver`."""
-    if deliver is None:
-        return files
-    deliver(files)
-    return []
+def _handed(deliver: Callable[[list[OutputFile]], None] | None, files: list[OutputFile],
+            store: BundleStore | None = None, sr: SearchRoot | None = None,
+            key: str = "") -> list[OutputFile]:
+    """The files, or none once given to `deliver` (and then kept in `store`: the build writes them
+    meanwhile)."""
+    if deliver is not None:
+        deliver(files)
+    if store is not None and sr is not None:
+        store.put(sr, key, files)
+    return [] if deliver is not None else files
 
 
 _PREFIX = "opdgen-search-"

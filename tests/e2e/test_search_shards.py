@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import threading
 import time
@@ -107,6 +108,31 @@ def test_shards_are_bundles_of_their_own_and_builds_agree(
     clean = tmp_path / "clean"
     assert run_cli("build", "--root", repo, "--output", clean).exit_code == 0
     assert tree_bytes(whole) == tree_bytes(clean)
+
+
+def test_a_build_without_the_previous_output_takes_the_bundles_from_the_cache(
+        repo: Path, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = tmp_path / "first"
+    assert run_cli("build", "--root", repo, "--output", first).exit_code == 0
+    seen, _ = built_bundles(monkeypatch)
+    ci = tmp_path / "ci"  # a CI job: .opdgen-cache/ restored, no output/
+    assert run_cli("build", "--root", repo, "--output", ci).exit_code == 0
+    assert seen == []  # Pagefind never ran
+    assert tree_bytes(ci) == tree_bytes(first)
+
+    post = repo / "content/wajo/berita/2026-11-11-kabar-1.md"
+    post.write_text(post.read_text("utf-8") + "\nPerahu baru diluncurkan oleh nelayan.\n", "utf-8")
+    shutil.rmtree(ci)
+    assert run_cli("build", "--root", repo, "--output", ci).exit_code == 0
+    assert sorted(seen) == ["portal/pagefind-2", "wajo/pagefind"]  # what the edit changed, only
+    fresh = tmp_path / "fresh"  # the same tree with no cache at all
+    shutil.copytree(repo, fresh, ignore=shutil.ignore_patterns(".opdgen-cache"))
+    assert run_cli("build", "--root", fresh, "--output", tmp_path / "clean").exit_code == 0
+    assert tree_bytes(ci) == tree_bytes(tmp_path / "clean")
+    with sqlite3.connect(repo / ".opdgen-cache/cache.sqlite") as db:  # the replaced bundles are gone
+        keys = [k for (k,) in db.execute("SELECT key FROM entry WHERE ns = 'search' ORDER BY key")]
+    assert sorted(k.partition(":")[0] for k in keys) == sorted(
+        [*(f"{slug}/pagefind" for slug in AGENCIES), *(f"portal/{name}" for name in SHARDS)])
 
 
 def test_new_posts_move_shard_boundaries_and_the_search_page_follows(
