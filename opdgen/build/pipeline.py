@@ -69,6 +69,7 @@ class BuildOptions:
     changes: Changes | None = None  # only these Markdown files changed since the last clean build
     kept_sites: Mapping[str, Site] | None = None  # sites an earlier build loaded, valid now (snapshot)
     inputs: Inputs | None = None  # a whole build's inputs (uptodate.input_digest), for its sidecar
+    snapshots: Path | None = None  # where a whole build keeps the sites it loaded (build.snapshot)
 
 
 @dataclass(slots=True)
@@ -84,6 +85,7 @@ class BuildResult:
     carried: frozenset[str] = frozenset()  # sites whose last output was reused whole (none changed)
     kept: frozenset[str] = frozenset()  # sites taken as an earlier build loaded them (build.snapshot)
     sidecar: str | None = None  # changes.sidecar_text, made while the search indexes were built
+    prepared: dict[str, bool] | None = None  # snapshot.prepare_sites, done while they were built
     writer: Writer | None = None  # the spare tree the files went into as they were made (build only)
 
     @property
@@ -217,6 +219,11 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                 result.sidecar = sidecar_text(
                     options.inputs, region, options.changes.signatures if options.changes else None,
                     options.kept_sites or ())
+                if options.snapshots is not None:  # the sites this build loaded, kept if it succeeds
+                    loaded = [s for s in region.sites if s.slug not in (options.kept_sites or {})]
+                    result.prepared = snapshot.prepare_sites(
+                        options.snapshots, options.inputs.context, options.inputs.markdown, region.now,
+                        region.config.timezone, loaded)
             with progress.stage("progress.search"):  # written while the last bundles are made
                 while search is not None and (bundle := bundles.get()) is not None:
                     files += put(bundle)
@@ -294,7 +301,8 @@ def build(options: BuildOptions) -> BuildResult:
     verify = not verdict.intact and options.preview_url is None
     try:
         result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
-                                                changes=changes, kept_sites=kept, inputs=inputs),
+                                                changes=changes, kept_sites=kept, inputs=inputs,
+                                                snapshots=snapshot.folder(stamp_file) if inputs else None),
                             write_to=output, known=verdict.files)
     except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
         result = BuildResult(problems=Problems())
@@ -302,9 +310,10 @@ def build(options: BuildOptions) -> BuildResult:
                             detail=f"{output} ({exc.strerror or exc})")
         return _done(result, started)
     result.kept = frozenset(kept) & {s.slug for s in result.region.sites} if result.region else frozenset()
-    if not result.ok or result.writer is None:
-        return _done(result, started)
+    saved = False
     try:
+        if not result.ok or result.writer is None:
+            return _done(result, started)
         with progress.stage("progress.write"):
             result.stats = result.writer.finish()
         if inputs is not None and result.region is not None and not result.problems.warnings:
@@ -314,10 +323,14 @@ def build(options: BuildOptions) -> BuildResult:
             region = result.region
             snapshot.save_sites(snapshot.folder(stamp_file), inputs.context, inputs.markdown, region.now,
                                 region.config.timezone, [s for s in region.sites if s.slug not in kept],
-                                kept=kept)
+                                kept=kept, prepared=result.prepared)
+            saved = True
     except OSError as exc:
         result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
                             detail=f"{output} ({exc.strerror or exc})")
+    finally:
+        if not saved:
+            snapshot.discard_prepared(snapshot.folder(stamp_file), result.prepared)
     return _done(result, started)
 
 

@@ -92,19 +92,16 @@ def load_sites(where: Path, context: str, markdown: Mapping[str, str], now: date
     return found
 
 
-def save_sites(where: Path, context: str, markdown: Mapping[str, str], now: datetime, zone: tzinfo,
-               sites: Iterable[Site], kept: Iterable[str] = ()) -> None:
-    """Keep each of `sites` (loaded afresh by a clean build) for the next builds; drop the kept
-    files of sites that are gone. `kept`: sites this build took from their files (left as they are)."""
+def prepare_sites(where: Path, context: str, markdown: Mapping[str, str], now: datetime, zone: tzinfo,
+                  sites: Iterable[Site]) -> dict[str, bool]:
+    """Pickle each of `sites` into its kept file's temporary (`<slug>.pickle.tmp`), which
+    save_sites puts in place once the build has succeeded (the build does this while Pagefind
+    finishes: it costs nothing then); by slug, whether the site could be pickled."""
     sites = list(sites)
     keys = site_keys(context, markdown, [s.slug for s in sites])
-    wanted = {s.slug for s in sites} | set(kept)
+    done: dict[str, bool] = {}
     try:
         where.mkdir(parents=True, exist_ok=True)
-        for entry in os.scandir(where):
-            if entry.name.removesuffix(".pickle") not in wanted or entry.name.endswith(".tmp"):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
         for site in sites:
             header = {"format": FORMAT, "key": keys[site.slug], "made_at": now.isoformat(),
                       "valid_until": boundary(now, zone, site.next_release).isoformat()}
@@ -112,15 +109,53 @@ def save_sites(where: Path, context: str, markdown: Mapping[str, str], now: date
             try:
                 _Pickler(buffer, protocol=5).dump(site)
             except (pickle.PicklingError, TypeError, AttributeError):
-                continue  # something in it is not a plain value: load it next time
-            target = where / f"{site.slug}.pickle"
-            temporary = target.with_suffix(".tmp")
-            with open(temporary, "wb") as out:
+                done[site.slug] = False  # something in it is not a plain value: load it next time
+                continue
+            with open(_temporary(where, site.slug), "wb") as out:
                 out.write(json.dumps(header, sort_keys=True).encode() + b"\n")
                 out.write(buffer.getbuffer())
-            os.replace(temporary, target)
+            done[site.slug] = True
+    except OSError:
+        pass  # a site missing from `done` is pickled again by save_sites
+    return done
+
+
+def save_sites(where: Path, context: str, markdown: Mapping[str, str], now: datetime, zone: tzinfo,
+               sites: Iterable[Site], kept: Iterable[str] = (), prepared: Mapping[str, bool] | None = None,
+               ) -> None:
+    """Keep each of `sites` (loaded afresh by a clean build) for the next builds; drop the kept
+    files of sites that are gone. `kept`: sites this build took from their files (left as they are).
+    `prepared`: what prepare_sites did for some of `sites`, with the same arguments."""
+    sites = list(sites)
+    done = dict(prepared or {})
+    wanted = {s.slug for s in sites} | set(kept)
+    try:
+        for slug, pickled in done.items():
+            if pickled and slug in wanted:
+                with contextlib.suppress(OSError):  # its temporary gone: loaded next time
+                    os.replace(_temporary(where, slug), where / f"{slug}.pickle")
+        for entry in os.scandir(where) if where.is_dir() else ():
+            if entry.name.removesuffix(".pickle") not in wanted or entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        rest = [s for s in sites if s.slug not in done]
+        for slug, pickled in prepare_sites(where, context, markdown, now, zone, rest).items():
+            if pickled:
+                os.replace(_temporary(where, slug), where / f"{slug}.pickle")
     except OSError:
         pass  # without kept sites the next build loads them
+
+
+def discard_prepared(where: Path, prepared: Mapping[str, bool] | None) -> None:
+    """Remove what prepare_sites wrote for a build that keeps nothing (it failed, or warned)."""
+    for slug, pickled in (prepared or {}).items():
+        if pickled:
+            with contextlib.suppress(OSError):
+                os.unlink(_temporary(where, slug))
+
+
+def _temporary(where: Path, slug: str) -> Path:
+    return where / f"{slug}.pickle.tmp"
 
 
 def _read(path: Path, key: str, now: datetime, previews: PreviewFiles) -> Site | None:

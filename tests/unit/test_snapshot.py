@@ -161,3 +161,33 @@ def test_the_sidecar_of_a_build_with_kept_sites_is_the_one_a_full_load_gives(
     assert fresh is not None
     written = sidecar(stamp_path(repo / ".opdgen-cache", options.output or repo)).read_text("utf-8")
     assert written == sidecar_text(inputs_of(options), fresh)  # signatures taken, not computed, alike
+
+
+def test_a_build_keeps_its_sites_pickled_while_pagefind_ran_as_save_sites_alone_would(
+        built: tuple[Path, BuildOptions], tmp_path: Path) -> None:
+    """(What they hold is test_kept_sites_equal_loading_them's.)"""
+    repo, options = built
+    folder = where(repo, options)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{slug}.pickle" for slug in SITES)  # no .tmp
+    inputs = inputs_of(options)
+    fresh, _ = load_region(repo, LoadOptions(now=options.now))
+    assert fresh is not None
+    alone = tmp_path / "alone"
+    snapshot.save_sites(alone, inputs.context, inputs.markdown, options.now, fresh.config.timezone, fresh.sites)
+    for slug in SITES:  # the same key and window
+        assert (alone / f"{slug}.pickle").read_bytes().split(b"\n", 1)[0] == \
+            (folder / f"{slug}.pickle").read_bytes().split(b"\n", 1)[0]
+
+
+def test_a_build_that_keeps_nothing_leaves_no_prepared_file(
+        built: tuple[Path, BuildOptions], monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, options = built
+    post = sorted((repo / "content/dinkes/berita").glob("*.md"))[0]
+    post.write_text(post.read_text("utf-8") + "\nDaftar slot gacor hari ini.\n", "utf-8")  # a spam warning
+    prepared: list[dict[str, bool]] = []
+    real = snapshot.prepare_sites
+    monkeypatch.setattr(snapshot, "prepare_sites", lambda *a: prepared.append(real(*a)) or prepared[-1])
+    result = build(options)
+    assert result.ok and result.problems.warnings  # built, but a build with warnings keeps no sites
+    assert prepared == [{"dinkes": True}]  # the one site loaded again was pickled...
+    assert not list(where(repo, options).glob("*.tmp"))  # ...and its temporary removed
