@@ -10,6 +10,7 @@ import dataclasses
 import gc
 import os
 import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -174,17 +175,24 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             assert env is not None
             label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
 
+            launched = threading.Event()
+
             def index() -> list[OutputFile]:  # each bundle is handed over as soon as it is made
                 try:
                     return search_files(region, reuse, [s for s in built if s not in carried],
                                         options.with_portal, lambda kind: label(kind.value), lanes,
-                                        bundles.put, cache_file)
+                                        bundles.put, cache_file, launched.set)
                 finally:
+                    launched.set()
                     bundles.put(None)
 
             background = stack.enter_context(ThreadPoolExecutor(1))
             stack.callback(lanes.stop)  # first on the way out: the thread ends after the run it is in
             search = background.submit(index)
+            if reuse is not None and reuse.trusted is not None:
+                # only posts changed: Pagefind's run on their shard is what the build waits for, and
+                # laying out its documents is quicker when this thread does not share the interpreter
+                launched.wait(timeout=2)
         spam.finish(problems)
         check_register(region, problems, options.sites)  # PPID: broken file links, freshness notices
         check_standing(repo, region, problems, options.sites)  # notices: missing halaman

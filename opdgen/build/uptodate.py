@@ -147,13 +147,17 @@ def _stats(folder: str, rel: str, found: dict[str, os.stat_result], code: bool =
     of os.walk and lstat); `code`: leave Python's caches out."""
     with os.scandir(folder) as entries:
         for entry in entries:
-            info = entry.stat(follow_symlinks=False)
-            if stat.S_ISLNK(info.st_mode):
+            # a folder or link is known from the listing (no stat: a third of the entries of output/)
+            if entry.is_symlink():
                 raise _Linked(entry.path)
-            if stat.S_ISDIR(info.st_mode):
+            if entry.is_dir(follow_symlinks=False):
                 if not (code and entry.name == "__pycache__"):
                     _stats(entry.path, f"{rel}{entry.name}/", found, code)
-            elif not (code and entry.name.endswith(".pyc")):
+                continue
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISLNK(info.st_mode):  # replaced by a link since it was listed
+                raise _Linked(entry.path)
+            if not (code and entry.name.endswith(".pyc")):
                 found[rel + entry.name] = info
 
 

@@ -72,7 +72,7 @@ class SearchRoot:
 def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], with_portal: bool = True,
                  kind_label: Callable[[Kind], str] | None = None, lanes: Lanes | None = None,
                  deliver: Callable[[list[OutputFile]], None] | None = None,
-                 cache: Path | None = None) -> list[OutputFile]:
+                 cache: Path | None = None, launching: Callable[[], None] | None = None) -> list[OutputFile]:
     """The Pagefind bundle of each of `sites`, and the portal's shards over every agency.
 
     Every index is made from the content (never from rendered pages), so this can run while the
@@ -80,7 +80,9 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
     pages were rendered in this build (`build --site portal` in a CI job of its own renders none).
     `deliver`: called with the files of each bundle as soon as they are made, from this thread or
     another, instead of returning them all at the end (the build writes them while the last
-    bundles are made). `cache`: the persistent cache's file, where bundles are kept by key."""
+    bundles are made). `cache`: the persistent cache's file, where bundles are kept by key.
+    `launching`: called once the documents are laid out, as Pagefind starts (or when there is
+    nothing to index)."""
     previous = _previous_folders(reuse)
     out, shards = shards_to_index(region, reuse, previous) if with_portal else ([], [])
     wanted = set(sites) | {slug for _, agencies in shards for slug in agencies}
@@ -112,7 +114,9 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
             deliver(out)
             out = []
         if todo:
-            out += _build_all(todo, language, lanes, deliver, store)
+            out += _build_all(todo, language, lanes, deliver, store, launching)
+        elif launching is not None:
+            launching()
     return out
 
 
@@ -280,7 +284,8 @@ def _reused_bundle(sr: SearchRoot, key: str, reuse: PageReuse | None,
 
 def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str, lanes: Lanes | None = None,
                deliver: Callable[[list[OutputFile]], None] | None = None,
-               store: BundleStore | None = None) -> list[OutputFile]:
+               store: BundleStore | None = None, launching: Callable[[], None] | None = None,
+               ) -> list[OutputFile]:
     """Run the bundled Pagefind binary once per index, one per core at a time (or as `lanes`
     allows), the biggest first, and never several at once whose expected memory exceeds
     search_shards.SEARCH_MEMORY; the bundles' files in the order of `todo`, or each bundle's
@@ -307,6 +312,8 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str, lanes: Lan
             raise ProblemError([_failure(str(exc))]) from None
         jobs = [(sr, key, count) for (sr, key), count in zip(todo, counts, strict=True)]
         costs = [memory_cost(sum(len(f.search_doc) for f in sr.pages)) for sr, _ in todo]
+        if launching is not None:
+            launching()
         parts = run_within(jobs, costs, lambda job: _handed(deliver, _build_one(
             spawner, binary, job[0], job[1], job[2], language, pages, Path(tmp)), store, job[0], job[1]),
             default_jobs(),

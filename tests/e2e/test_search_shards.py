@@ -135,6 +135,27 @@ def test_a_build_without_the_previous_output_takes_the_bundles_from_the_cache(
         [*(f"{slug}/pagefind" for slug in AGENCIES), *(f"portal/{name}" for name in SHARDS)])
 
 
+def test_the_build_hears_when_pagefind_starts_even_with_nothing_to_index(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opdgen.cli import build_now
+    from opdgen.content.loader import LoadOptions, load_region
+
+    region, _ = load_region(repo, LoadOptions(now=build_now()))
+    assert region is not None
+    events: list[str] = []
+    real_build = search._build_one
+    monkeypatch.setattr(search, "_build_one", lambda *a: events.append("pagefind") or real_build(*a))
+    sites = [s.slug for s in region.sites]
+    cache = tmp_path / "cache.sqlite"
+    first = search.search_files(region, None, sites, cache=cache, launching=lambda: events.append("launching"))
+    assert events[0] == "launching" and events.count("launching") == 1
+    assert events.count("pagefind") == len(AGENCIES) + len(SHARDS)  # after the documents were laid out
+    events.clear()
+    again = search.search_files(region, None, sites, cache=cache, launching=lambda: events.append("launching"))
+    assert events == ["launching"]  # every bundle from the cache: no run, and still told
+    assert again == first
+
+
 def test_new_posts_move_shard_boundaries_and_the_search_page_follows(
         repo: Path, make_repo: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
     out = tmp_path / "out"
