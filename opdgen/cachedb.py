@@ -15,6 +15,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from opdgen import cacheuse
+
 SCHEMA = "CREATE TABLE IF NOT EXISTS entry (ns TEXT, key TEXT, sum TEXT, value BLOB, PRIMARY KEY (ns, key))"
 
 
@@ -57,6 +59,8 @@ class CacheDB:
             return None  # no cache at all: every lookup misses, the build still works
 
     def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, bytes]:
+        keys = list(keys)
+        cacheuse.note(ns, keys)
         with self._lock:
             return self._get_many(ns, keys)
 
@@ -83,6 +87,7 @@ class CacheDB:
         return found
 
     def put_many(self, ns: str, values: Mapping[str, bytes]) -> None:
+        cacheuse.note(ns, values)
         with self._lock:
             self._put_many(ns, values)
 
@@ -115,6 +120,35 @@ class CacheDB:
                 db.execute("COMMIT")
             except sqlite3.DatabaseError:
                 self.close()
+
+    def keep_used(self, used: Mapping[str, Iterable[str]]) -> tuple[int, int]:
+        """Remove every entry whose key is not among `used` for its namespace (a namespace not
+        named loses all); give back the pages freed when they are a quarter of the file or more
+        (VACUUM). The number of entries removed, and the bytes the file shrank by."""
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return 0, 0
+            before = self.path.stat().st_size if self.path.exists() else 0
+            try:
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (ns TEXT, key TEXT, PRIMARY KEY (ns, key))")
+                db.execute("BEGIN")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)",
+                               ((ns, key) for ns, keys in used.items() for key in keys))
+                removed = db.execute("DELETE FROM entry WHERE NOT EXISTS (SELECT 1 FROM used "
+                                     "WHERE used.ns = entry.ns AND used.key = entry.key)").rowcount
+                db.execute("DELETE FROM used")
+                db.execute("COMMIT")
+                free, pages = (db.execute(f"PRAGMA {name}").fetchone()[0]
+                               for name in ("freelist_count", "page_count"))
+                if removed and free * 4 >= pages:
+                    db.execute("VACUUM")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.DatabaseError:
+                self.close()
+                return 0, 0
+            return removed, max(0, before - (self.path.stat().st_size if self.path.exists() else 0))
 
     def close(self) -> None:
         with self._lock:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from opdgen import cacheuse
 from opdgen.build import progress, snapshot
 from opdgen.build.changes import (
     Changes,
@@ -28,6 +29,7 @@ from opdgen.build.changes import (
     write_sidecar,
 )
 from opdgen.build.serving import serving_outputs
+from opdgen.build.sweep import Swept, sweep
 from opdgen.build.uptodate import Inputs, Stamp, input_digest, judge, remove_stamp, stamp_path, write_stamp
 from opdgen.build.writer import OutputConflict, Writer, WriteStats, check_unique
 from opdgen.cachedb import CacheDB
@@ -36,7 +38,7 @@ from opdgen.content.loader import CACHE_DIR, CONTENT_DIR, LoadOptions, load_regi
 from opdgen.content.model import Region, Site
 from opdgen.fsguard import Repo
 from opdgen.markup.bodies import default_jobs
-from opdgen.media.cache import PreviewFiles
+from opdgen.media.cache import IMAGES, PreviewFiles
 from opdgen.outputs.files import OutputFile, PageReuse, state_file
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
@@ -87,6 +89,7 @@ class BuildResult:
     kept: frozenset[str] = frozenset()  # sites taken as an earlier build loaded them (build.snapshot)
     sidecar: str | None = None  # changes.sidecar_text, made while the search indexes were built
     prepared: dict[str, bool] | None = None  # snapshot.prepare_sites, done while they were built
+    swept: Swept | None = None  # what this build removed from the cache (build.sweep)
     writer: Writer | None = None  # the spare tree the files went into as they were made (build only)
 
     @property
@@ -303,15 +306,19 @@ def build(options: BuildOptions) -> BuildResult:
     kept: dict[str, Site] = {}
     if inputs is not None:  # sites loaded by earlier builds whose files did not change since
         kept = snapshot.load_sites(snapshot.folder(stamp_file), inputs.context, inputs.markdown, options.now,
-                                   changes.sources if changes is not None else (), PreviewFiles(cache_dir))
+                                   changes.sources if changes is not None else (),
+                                   PreviewFiles(cache_dir / IMAGES))
     # output/ changed since the last clean build (or nobody knows): reuse a page only after checking its
     # bytes; serve's output is its own private folder
     verify = not verdict.intact and options.preview_url is None
     try:
-        result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
-                                                changes=changes, kept_sites=kept, inputs=inputs,
-                                                snapshots=snapshot.folder(stamp_file) if inputs else None),
-                            write_to=output, known=verdict.files)
+        # a whole build that reads every site afresh asks the cache for all it needs (build.sweep)
+        snapshots = snapshot.folder(stamp_file) if inputs is not None else None
+        with cacheuse.tracking() if inputs is not None and not kept else contextlib.nullcontext() as usage:
+            result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
+                                                    changes=changes, kept_sites=kept, inputs=inputs,
+                                                    snapshots=snapshots),
+                                write_to=output, known=verdict.files)
     except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
         result = BuildResult(problems=Problems())
         result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
@@ -333,6 +340,8 @@ def build(options: BuildOptions) -> BuildResult:
                                 region.config.timezone, [s for s in region.sites if s.slug not in kept],
                                 kept=kept, prepared=result.prepared)
             saved = True
+            if usage is not None:  # the rest of the cache is what no build of this tree asks for
+                result.swept = sweep(cache_dir, cache_dir / IMAGES, usage)
     except OSError as exc:
         result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
                             detail=f"{output} ({exc.strerror or exc})")

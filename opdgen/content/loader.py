@@ -37,6 +37,7 @@ from opdgen.fsguard import Refused, Repo
 from opdgen.markup.bodies import BodyRenderer, BodySettings, default_jobs
 from opdgen.markup.guard import check_markdown
 from opdgen.markup.markdown import first_paragraph, shorten
+from opdgen.media.cache import IMAGES
 from opdgen.media.collect import MediaCollector
 from opdgen.media.model import MediaImage
 from opdgen.media.refs import FILE_SUFFIXES
@@ -203,7 +204,7 @@ class _SiteLoader:
         self.cache = CacheDB(cache_dir / "cache.sqlite") if options.use_cache else None
         self.bodies = BodyRenderer(BodySettings(config.language, config.video_hosts), self.cache,
                                    options.jobs or default_jobs())
-        self.media = MediaCollector(repo, config.language, problems, index=self.cache)
+        self.media = MediaCollector(repo, config.language, problems, cache_dir / IMAGES, index=self.cache)
 
     def begin(self, folder: Path) -> _Pending | None:
         """Read a site folder: its config and every post's front matter (bodies not rendered)."""

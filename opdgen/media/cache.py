@@ -21,10 +21,12 @@ from pathlib import Path
 
 import PIL
 
+from opdgen import cacheuse
 from opdgen.media.images import Derived, Encoded, ImageSettings
 from opdgen.media.model import MediaStats
 
-CACHE_DIR = Path(".opdgen-cache") / "images"
+IMAGES = "images"  # derived images and social previews, in the cache folder
+CACHE_DIR = Path(".opdgen-cache") / IMAGES
 FORMAT = "opdgen-images 1"
 _MAGIC = (FORMAT + "\n").encode()
 
@@ -45,6 +47,7 @@ class ImageCache:
         return self.folder / key[:2] / f"{key}.bin" if self.folder else None
 
     def get(self, key: str) -> Derived | None:
+        cacheuse.note(cacheuse.IMAGES, (key,))
         path = self._entry(key)
         try:
             raw = path.read_bytes() if path else b""
@@ -56,6 +59,7 @@ class ImageCache:
         """Store an entry and give the SHA-256 of each variant (worker processes store previews
         themselves: an entry is written beside and renamed, so concurrent writers are safe)."""
         digests = tuple(hashlib.sha256(v.data).hexdigest() for v in derived.variants)
+        cacheuse.note(cacheuse.IMAGES, (key,))
         path = self._entry(key)
         if path is not None:
             _write_atomic(path, encode_entry(derived, key, digests))
@@ -63,6 +67,7 @@ class ImageCache:
 
     def _index(self, path: Path) -> Path | None:
         digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:32]
+        cacheuse.note(cacheuse.SOURCES, (digest,))
         return self.folder / "sources" / digest if self.folder else None
 
     def known_sha(self, path: Path, stamp: str) -> str | None:
@@ -152,6 +157,7 @@ class PreviewFiles:
     def path(self, key: str) -> Path | None:
         if self.folder is None or not _KEY.fullmatch(key):  # a key is a SHA-256: never a path
             return None
+        cacheuse.note(cacheuse.PREVIEWS, (key,))
         return self.folder / key[:2] / f"{key}.jpg"
 
     def write(self, key: str, data: bytes) -> str:

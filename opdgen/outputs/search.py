@@ -33,6 +33,7 @@ from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
+from opdgen import cacheuse
 from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
 from opdgen.content.model import Kind, Region
@@ -99,6 +100,7 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
     todo: list[tuple[SearchRoot, str]] = []
     for sr in roots:
         key = index_key(sr, language, digests)
+        cacheuse.note(SEARCH_CACHE, (_cache_key(sr, key),))  # the bundle this tree makes: kept in the cache
         kept = _reused_bundle(sr, key, reuse, previous.get(f"{sr.root}/{sr.bundle}", []))
         if kept is not None:
             out += kept

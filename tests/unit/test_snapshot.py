@@ -54,7 +54,7 @@ def kept(repo: Path, options: BuildOptions, now: datetime | None = None,
          changed: tuple[str, ...] = ()) -> dict[str, object]:
     inputs = inputs_of(options)
     return dict(snapshot.load_sites(where(repo, options), inputs.context, inputs.markdown, now or options.now,
-                                    changed, PreviewFiles(repo / ".opdgen-cache")))
+                                    changed, PreviewFiles(repo / ".opdgen-cache/images")))
 
 
 def test_kept_sites_equal_loading_them(built: tuple[Path, BuildOptions]) -> None:
@@ -70,7 +70,7 @@ def test_kept_sites_equal_loading_them(built: tuple[Path, BuildOptions]) -> None
     previews = [p.media.social.load for s in again.sites for p in s.posts if p.media.social is not None]
     assert previews and all(isinstance(p, CachedPreview) for p in previews)
     first = previews[0]
-    assert isinstance(first, CachedPreview) and first.files.folder == repo / ".opdgen-cache/previews"
+    assert isinstance(first, CachedPreview) and first.files.folder == repo / ".opdgen-cache/images/previews"
     assert first()[:2] == b"\xff\xd8"  # the JPEG, from this build's preview cache
 
 
@@ -191,3 +191,20 @@ def test_a_build_that_keeps_nothing_leaves_no_prepared_file(
     assert result.ok and result.problems.warnings  # built, but a build with warnings keeps no sites
     assert prepared == [{"dinkes": True}]  # the one site loaded again was pickled...
     assert not list(where(repo, options).glob("*.tmp"))  # ...and its temporary removed
+
+
+def test_a_build_from_kept_sites_takes_their_previews_from_the_loaders_cache(
+        built: tuple[Path, BuildOptions], monkeypatch: pytest.MonkeyPatch) -> None:
+    """output/ lost, the cache kept: every site is a kept one, and no preview is drawn again."""
+    from opdgen.media import collect
+
+    _, options = built
+    assert options.output is not None
+    before = {p: p.read_bytes() for p in sorted(options.output.rglob("*.jpg"))}
+    shutil.rmtree(options.output)
+    drawn: list[object] = []
+    monkeypatch.setattr(collect, "make_preview", lambda task: drawn.append(task) or b"")
+    result = build(options)
+    assert result.ok and result.kept == SITES
+    assert drawn == []
+    assert {p: p.read_bytes() for p in sorted(options.output.rglob("*.jpg"))} == before

@@ -1,0 +1,100 @@
+"""Cache housekeeping (opdgen.build.sweep): a whole build that read every site afresh removes from
+.opdgen-cache/ what it did not ask for, and nothing it needs; other builds remove nothing."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opdgen.build.pipeline import BuildOptions, BuildResult, build
+from opdgen.cachedb import CacheDB
+from opdgen.cli import build_now
+from opdgen.markup import bodies
+from opdgen.media import collect
+from opdgen.outputs import search
+from tests.conftest import NOW, PROJECT, tree_bytes
+
+STALE = "0" * 64  # a key no build of the sample asks for
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("OPDGEN_NOW", NOW)
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT / "content", repo / "content")
+    shutil.copy(PROJECT / "opdgen.yaml", repo / "opdgen.yaml")
+    return repo
+
+
+def run(repo: Path, out: Path, **options: Any) -> BuildResult:
+    result = build(BuildOptions(root=repo, now=build_now(), output=out, jobs=1, **options))
+    assert result.ok, result.problems
+    return result
+
+
+def plant(cache: Path) -> list[Path]:
+    """Leftovers of earlier trees and releases, in every part of the cache."""
+    db = CacheDB(cache / "cache.sqlite")
+    for ns in ("body", "spam", "preview-digest", "search", "retired-namespace"):
+        db.put_many(ns, {STALE: b"stale"})
+    db.close()
+    files = [cache / "images/previews" / STALE[:2] / f"{STALE}.jpg", cache / "images" / STALE[:2] / f"{STALE}.bin",
+             cache / "images/sources" / STALE[:32], cache / "previews" / STALE[:2] / f"{STALE}.jpg"]
+    for f in files:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(b"stale")
+    return files
+
+
+def entries(cache: Path) -> set[tuple[str, str]]:
+    with sqlite3.connect(cache / "cache.sqlite") as db:
+        return set(db.execute("SELECT ns, key FROM entry"))
+
+
+def images(cache: Path) -> set[str]:
+    return {str(p.relative_to(cache)) for p in (cache / "images").rglob("*") if p.is_file()}
+
+
+def test_a_fresh_whole_build_removes_what_it_did_not_ask_for_and_keeps_what_it_needs(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = repo / ".opdgen-cache"
+    first = run(repo, tmp_path / "one")
+    assert first.swept is not None and (first.swept.entries, first.swept.files) == (0, 0)  # all needed
+    needed_entries, needed_images = entries(cache), images(cache)
+    leftovers = plant(cache)
+    shutil.rmtree(cache / "stamps")  # no kept site: the next build reads every site afresh
+    second = run(repo, tmp_path / "two")
+    assert second.swept is not None and second.swept.entries == 5 and second.swept.files >= 4
+    assert not any(f.exists() for f in leftovers)
+    assert entries(cache) == needed_entries and images(cache) == needed_images
+
+    # what is left is all a build needs: nothing is rendered, drawn, scanned or indexed again
+    made: list[str] = []
+    monkeypatch.setattr(bodies._Worker, "render", classmethod(lambda cls, texts: made.extend(texts) or []))
+    monkeypatch.setattr(collect, "make_preview", lambda task: made.append("preview") or b"")
+    monkeypatch.setattr(collect, "derive", lambda *a: made.append("photo") or None)
+    monkeypatch.setattr(search, "_build_one", lambda *a: made.append("pagefind") or [])
+    from opdgen import spam
+    monkeypatch.setattr(spam, "_findings", lambda *a: made.append("spam") or b"[]")
+    shutil.rmtree(cache / "stamps")
+    run(repo, tmp_path / "three")
+    assert made == []
+    assert tree_bytes(tmp_path / "three") == tree_bytes(tmp_path / "two") == tree_bytes(tmp_path / "one")
+
+
+def test_builds_that_read_part_of_the_tree_remove_nothing(repo: Path, tmp_path: Path) -> None:
+    cache = repo / ".opdgen-cache"
+    out = tmp_path / "out"
+    run(repo, out)
+    leftovers = plant(cache)
+    post = sorted((repo / "content/dinkes/berita").glob("*.md"))[0]
+    post.write_text(post.read_text("utf-8") + "\nSatu kalimat lagi.\n", "utf-8")
+    edit = run(repo, out)  # the other sites are kept ones: this build asked for part of the cache
+    assert edit.kept and edit.swept is None
+    assert run(repo, tmp_path / "one-site", sites=frozenset({"dinkes"})).swept is None
+    assert all(f.exists() for f in leftovers)
+    assert (("body", STALE) in entries(cache))
