@@ -113,6 +113,11 @@ def _finish_build(result: BuildResult, lang: str, quiet: bool) -> int:
                         sites=result.site_count, pages=result.pages, written=result.pages_written,
                         unchanged=result.pages - result.pages_written, files=result.file_count,
                         seconds=seconds.replace(".", ",") if lang == "id" else seconds))
+        swept = result.swept
+        if swept is not None and (swept.entries or swept.files):
+            megabytes = f"{swept.bytes / 1e6:.1f}"
+            click.echo(text("cli.build.swept", lang, entries=swept.entries, files=swept.files,
+                            megabytes=megabytes.replace(".", ",") if lang == "id" else megabytes))
     return 0
 
 

@@ -98,3 +98,18 @@ def test_builds_that_read_part_of_the_tree_remove_nothing(repo: Path, tmp_path: 
     assert run(repo, tmp_path / "one-site", sites=frozenset({"dinkes"})).swept is None
     assert all(f.exists() for f in leftovers)
     assert (("body", STALE) in entries(cache))
+
+
+def test_the_summary_says_what_was_removed(repo: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from opdgen.cli import main
+
+    run(repo, tmp_path / "one")
+    plant(repo / ".opdgen-cache")
+    shutil.rmtree(repo / ".opdgen-cache/stamps")
+    said = CliRunner().invoke(main, ["build", "--root", str(repo), "--output", str(tmp_path / "two")])
+    assert said.exit_code == 0, said.output
+    assert "Cache dirapikan: 5 entri dan 4 berkas lama yang tidak dipakai lagi dihapus" in said.output
+    quiet = CliRunner().invoke(main, ["build", "--root", str(repo), "--output", str(tmp_path / "two")])
+    assert "Cache" not in quiet.output  # nothing removed: nothing said
