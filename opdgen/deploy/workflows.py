@@ -27,8 +27,10 @@ _SETUP = """\
 
 _CACHE = """\
       - uses: actions/cache@v4
-        with:
-          path: .opdgen-cache
+        with:  # not .opdgen-cache/stamps: a checkout's files are new to it, so they never match
+          path: |
+            .opdgen-cache/cache.sqlite
+            .opdgen-cache/images
           key: opdgen-cache-${{ github.ref_name }}-${{ github.sha }}
           restore-keys: |
             opdgen-cache-${{ github.ref_name }}-
@@ -232,7 +234,7 @@ default:
   cache:
     key: opdgen-cache-$CI_COMMIT_REF_SLUG
     fallback_keys: [opdgen-cache-$CI_DEFAULT_BRANCH]
-    paths: [.opdgen-cache/]
+    paths: [.opdgen-cache/cache.sqlite, .opdgen-cache/images/]  # not stamps/: never valid in a fresh clone
 
 check:
   stage: check

@@ -45,6 +45,8 @@ def test_actions_workflows_check_build_deploy_preview_and_verify(initialised: Pa
     assert "opdgen check --strict" in steps_text(jobs["check"])
     build = jobs.get("build") or jobs["deploy"]
     assert ".opdgen-cache" in str(build["steps"]) and "opdgen build" in steps_text(build)
+    cached = next(step["with"]["path"].split() for step in build["steps"] if "actions/cache" in step.get("uses", ""))
+    assert cached == [".opdgen-cache/cache.sqlite", ".opdgen-cache/images"]  # kept sites: never valid in CI
     assert 'opdgen deploy --all --to "$DEPLOY_TARGET"' in steps_text(jobs["deploy"])
     assert "/pr-$PR/{site}" in steps_text(jobs["preview"])
     assert "opdgen verify --site" in steps_text(jobs["verify"]) and HOURLY in jobs["verify"]["if"]
@@ -64,7 +66,8 @@ def test_gitlab_pipeline(initialised: Path) -> None:
     doc = load(initialised / ".gitlab-ci.yml")
     assert doc["stages"] == ["check", "build", "deploy", "verify"]
     assert doc["check"]["script"] == ["opdgen check --strict"]
-    assert doc[".cache"]["cache"]["paths"] == [".opdgen-cache/"] and doc["build"]["extends"] == ".cache"
+    assert doc[".cache"]["cache"]["paths"] == [".opdgen-cache/cache.sqlite", ".opdgen-cache/images/"]
+    assert doc["build"]["extends"] == ".cache"
     assert doc["deploy"]["rules"][-1] == {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}
     assert doc["preview"]["environment"]["url"].startswith("$PREVIEW_URL/mr-$CI_MERGE_REQUEST_IID/")
     assert doc["opd"]["parallel"] == 10 and "opdgen verify" in doc["verify"]["script"][0]
