@@ -95,10 +95,14 @@ class CacheDB:
         db = self._connect()
         if db is None or not values:
             return
-        rows = [(ns, key, _sum(value), value) for key, value in sorted(values.items())]
+        self._batch(db, "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)",
+                    [(ns, key, _sum(value), value) for key, value in sorted(values.items())])
+
+    def _batch(self, db: sqlite3.Connection, statement: str, rows: list[tuple[str | bytes, ...]]) -> None:
+        """One statement over many rows, in one transaction; a database error closes the cache."""
         try:
             db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+            db.executemany(statement, rows)
             db.execute("COMMIT")
         except sqlite3.DatabaseError:
             self.close()
@@ -112,14 +116,9 @@ class CacheDB:
                 return
             # the keys with a prefix are those from the prefix up to the prefix with its last
             # character's successor
-            rows = [(ns, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), key)
-                    for prefix, key in sorted(current.items()) if prefix]
-            try:
-                db.execute("BEGIN")
-                db.executemany("DELETE FROM entry WHERE ns = ? AND key >= ? AND key < ? AND key != ?", rows)
-                db.execute("COMMIT")
-            except sqlite3.DatabaseError:
-                self.close()
+            self._batch(db, "DELETE FROM entry WHERE ns = ? AND key >= ? AND key < ? AND key != ?",
+                        [(ns, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), key)
+                         for prefix, key in sorted(current.items()) if prefix])
 
     def keep_used(self, used: Mapping[str, Iterable[str]]) -> tuple[int, int]:
         """Remove every entry whose key is not among `used` for its namespace (a namespace not
