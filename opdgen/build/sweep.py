@@ -8,10 +8,11 @@ preview anew) and with every edit, and CI saves and restores all of it on every 
 A whole build that read every site afresh (no kept site: every build of a CI job, the first build
 of a day) asks the cache for every entry it needs: the cache's users note the keys they look up
 or store (opdgen.cacheuse) while such a build is tracking them. Once it has succeeded, `sweep`
-removes what was not noted: database entries of every namespace, derived images, their source index and social
-previews, and the folder of an earlier layout (previews/). Other builds (one site, a preview, a
-build with kept sites) know only part of what is needed and remove nothing. A wrong removal can only
-cost time: an entry missing is made again.
+removes what was not noted: database entries of every namespace (Markdown bodies, spam findings,
+preview digests, search bundles), derived images, their source index, social previews, and the
+folder of an earlier layout (previews/). Other builds (one site, a preview, a build with kept
+sites) know only part of what is needed and remove nothing. A wrong removal can only cost time: an
+entry missing is made again.
 """
 
 from __future__ import annotations
