@@ -311,44 +311,47 @@ def build(options: BuildOptions) -> BuildResult:
     # output/ changed since the last clean build (or nobody knows): reuse a page only after checking its
     # bytes; serve's output is its own private folder
     verify = not verdict.intact and options.preview_url is None
-    try:
-        # a whole build that reads every site afresh asks the cache for all it needs (build.sweep)
-        snapshots = snapshot.folder(stamp_file) if inputs is not None else None
-        with cacheuse.tracking() if inputs is not None and not kept else contextlib.nullcontext() as usage:
+    snapshots = snapshot.folder(stamp_file) if inputs is not None else None
+    # a whole build that reads every site afresh asks the cache for all it needs, from loading to
+    # writing; once it has succeeded, the rest goes (build.sweep)
+    scope = contextlib.ExitStack()
+    usage = scope.enter_context(cacheuse.tracking()) if inputs is not None and not kept else None
+    with scope:
+        try:
             result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
                                                     changes=changes, kept_sites=kept, inputs=inputs,
                                                     snapshots=snapshots),
                                 write_to=output, known=verdict.files)
-    except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
-        result = BuildResult(problems=Problems())
-        result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
-                            detail=f"{output} ({exc.strerror or exc})")
-        return _done(result, started)
-    result.kept = frozenset(kept) & {s.slug for s in result.region.sites} if result.region else frozenset()
-    saved = False
-    try:
-        if not result.ok or result.writer is None:
+        except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
+            result = BuildResult(problems=Problems())
+            result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
+                                detail=f"{output} ({exc.strerror or exc})")
             return _done(result, started)
-        with progress.stage("progress.write"):
-            result.stats = result.writer.finish()
-        if inputs is not None and result.region is not None and not result.problems.warnings:
-            write_stamp(stamp_file, output, inputs, result.region, result.site_count, result.pages,
-                        len(result.files), result.writer.output_digest())
-            write_sidecar(stamp_file, inputs, result.region, result.sidecar)
-            region = result.region
-            snapshot.save_sites(snapshot.folder(stamp_file), inputs.context, inputs.markdown, region.now,
-                                region.config.timezone, [s for s in region.sites if s.slug not in kept],
-                                kept=kept, prepared=result.prepared)
-            saved = True
-            if usage is not None:  # the rest of the cache is what no build of this tree asks for
-                result.swept = sweep(cache_dir, cache_dir / IMAGES, usage)
-    except OSError as exc:
-        result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
-                            detail=f"{output} ({exc.strerror or exc})")
-    finally:
-        if not saved:
-            snapshot.discard_prepared(snapshot.folder(stamp_file), result.prepared)
-    return _done(result, started)
+        result.kept = frozenset(kept) & ({s.slug for s in result.region.sites} if result.region else set())
+        saved = False
+        try:
+            if not result.ok or result.writer is None:
+                return _done(result, started)
+            with progress.stage("progress.write"):
+                result.stats = result.writer.finish()
+            if inputs is not None and result.region is not None and not result.problems.warnings:
+                write_stamp(stamp_file, output, inputs, result.region, result.site_count, result.pages,
+                            len(result.files), result.writer.output_digest())
+                write_sidecar(stamp_file, inputs, result.region, result.sidecar)
+                region = result.region
+                snapshot.save_sites(snapshot.folder(stamp_file), inputs.context, inputs.markdown, region.now,
+                                    region.config.timezone, [s for s in region.sites if s.slug not in kept],
+                                    kept=kept, prepared=result.prepared)
+                saved = True
+                if usage is not None:  # the rest of the cache is what no build of this tree asks for
+                    result.swept = sweep(cache_dir, cache_dir / IMAGES, usage)
+        except OSError as exc:
+            result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
+                                detail=f"{output} ({exc.strerror or exc})")
+        finally:
+            if not saved:
+                snapshot.discard_prepared(snapshot.folder(stamp_file), result.prepared)
+        return _done(result, started)
 
 
 def _check_menus(region: Region, files: list[OutputFile], problems: Problems, only: frozenset[str]) -> None:
