@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from opdgen import spam
 from opdgen.build.pipeline import BuildOptions, BuildResult, build
 from opdgen.cachedb import CacheDB
 from opdgen.cli import build_now
@@ -78,7 +79,6 @@ def test_a_fresh_whole_build_removes_what_it_did_not_ask_for_and_keeps_what_it_n
     monkeypatch.setattr(collect, "make_preview", lambda task: made.append("preview") or b"")
     monkeypatch.setattr(collect, "derive", lambda *a: made.append("photo") or None)
     monkeypatch.setattr(search, "_build_one", lambda *a: made.append("pagefind") or [])
-    from opdgen import spam
     monkeypatch.setattr(spam, "_findings", lambda *a: made.append("spam") or b"[]")
     shutil.rmtree(cache / "stamps")
     run(repo, tmp_path / "three")
