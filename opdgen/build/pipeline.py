@@ -344,7 +344,8 @@ def build(options: BuildOptions) -> BuildResult:
                                     kept=kept, prepared=result.prepared)
                 saved = True
                 if usage is not None:  # the rest of the cache is what no build of this tree asks for
-                    result.swept = sweep(cache_dir, cache_dir / IMAGES, usage)
+                    with progress.stage("progress.sweep"):
+                        result.swept = sweep(cache_dir, cache_dir / IMAGES, usage)
         except OSError as exc:
             result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
                                 detail=f"{output} ({exc.strerror or exc})")

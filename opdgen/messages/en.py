@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.render": ("Rendering pages", ""),
     "progress.search": ("Building the search index", ""),
     "progress.write": ("Writing output/", ""),
+    "progress.sweep": ("Tidying the cache", ""),
     "cli.build.swept": ("Cache tidied: {entries} entries and {files} files no longer used were removed ({megabytes} MB).", ""),
     "cli.build.failed": ("Failed: {errors} problems found. Nothing was written; the previous output is intact.", ""),
     "cli.check.ok": ("All good: {sites} sites, {posts} posts checked, no problems.", ""),

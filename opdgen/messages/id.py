@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.render": ("Merender halaman", ""),
     "progress.search": ("Membuat indeks pencarian", ""),
     "progress.write": ("Menulis output/", ""),
+    "progress.sweep": ("Merapikan cache", ""),
     "cli.build.swept": ("Cache dirapikan: {entries} entri dan {files} berkas lama yang tidak dipakai lagi dihapus ({megabytes} MB).", ""),
     "cli.build.failed": ("Gagal: {errors} masalah ditemukan. Tidak ada yang ditulis; hasil sebelumnya tetap utuh.", ""),
     "cli.check.ok": ("Semua baik: {sites} situs, {posts} tulisan diperiksa, tidak ada masalah.", ""),
