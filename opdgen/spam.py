@@ -270,31 +270,33 @@ class RegionScan:
     `apart`: scan in a worker process even with one job, because the build indexes beside it (a
     scan in this process would hold the interpreter lock the search thread needs). The build asks
     for one job fewer than its cores then: the index takes the other core, and each forked worker
-    counts the whole loaded region in its resident memory."""
+    counts the whole loaded region in its resident memory.
+
+    `changed`: the only files that can have findings, when the build knows them: the Markdown files
+    changed since the last clean build (opdgen.build.changes), which warned of nothing, with the
+    scanner, its allowlist and every other file as they are now. None: every file."""
 
     def __init__(self, repo: Repo, region: Region, only: frozenset[str] = frozenset(),
-                 cache: CacheDB | None = None, jobs: int = 1, apart: bool = False) -> None:
+                 cache: CacheDB | None = None, jobs: int = 1, apart: bool = False,
+                 changed: frozenset[str] | None = None) -> None:
         self.allowed = allowed_domains(region)
         self.cache = cache
         hashed = {str(p.source.path): p.content_hash for site in region.sites for p in site.posts}
         texts: dict[PurePosixPath, str] = {}
         digests: dict[PurePosixPath, str] = {}
-        for site in region.sites:
-            if only and site.slug not in only:
+        for item in _scanned(repo, region, only, changed):
+            if isinstance(item, Refused) or item.suffix.lower() not in (".md", ".yaml"):
+                continue  # the loader reports refused files
+            rel = repo.rel(item)
+            known = hashed.get(str(rel))
+            if known is not None:
+                digests[rel] = known
                 continue
-            for item in repo.walk(repo.root / "content" / site.slug):
-                if isinstance(item, Refused) or item.suffix.lower() not in (".md", ".yaml"):
-                    continue  # the loader reports refused files
-                rel = repo.rel(item)
-                known = hashed.get(str(rel))
-                if known is not None:
-                    digests[rel] = known
-                    continue
-                try:
-                    texts[rel] = repo.read_text(item)
-                except Refused:
-                    continue
-                digests[rel] = hashlib.sha256(texts[rel].encode("utf-8")).hexdigest()
+            try:
+                texts[rel] = repo.read_text(item)
+            except Refused:
+                continue
+            digests[rel] = hashlib.sha256(texts[rel].encode("utf-8")).hexdigest()
         prefix = _cache_prefix(self.allowed)
         self.keys = {rel: hashlib.sha256((prefix + digest).encode()).hexdigest()
                      for rel, digest in digests.items()}
@@ -326,6 +328,19 @@ class RegionScan:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+
+
+def _scanned(repo: Repo, region: Region, only: frozenset[str],
+             changed: frozenset[str] | None) -> Iterator[Path | Refused]:
+    """The files of the region's sites (or of the sites `only`) to scan: all, or those `changed`."""
+    folders = [f"content/{site.slug}/" for site in region.sites if not only or site.slug in only]
+    if changed is not None:
+        for rel in sorted(changed):
+            if any(rel.startswith(folder) for folder in folders) and (repo.root / rel).is_file():
+                yield repo.root / rel
+        return
+    for folder in folders:
+        yield from repo.walk(repo.root / folder)
 
 
 def _pool(jobs: int, count: int, apart: bool = False) -> ProcessPoolExecutor | None:

@@ -166,7 +166,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         cache = CacheDB(cache_file)
         stack.callback(cache.close)
         indexing = env is not None and options.search  # the search thread will run beside the scan
-        spam = RegionScan(repo, region, options.sites, cache, max(1, cores - indexing), apart=indexing)
+        spam = RegionScan(repo, region, options.sites, cache, max(1, cores - indexing), apart=indexing,
+                          changed=options.changes.sources if options.changes is not None else None)
         stack.callback(spam.close)
         # the search indexes are made from the content: Pagefind starts now, while the spam scan and
         # the pages go on, on the cores this thread leaves it (one of two), then on all of them; it is
@@ -315,7 +316,9 @@ def build(options: BuildOptions) -> BuildResult:
     # a whole build that reads every site afresh asks the cache for all it needs, from loading to
     # writing; once it has succeeded, the rest goes (build.sweep)
     scope = contextlib.ExitStack()
-    usage = scope.enter_context(cacheuse.tracking()) if inputs is not None and not kept else None
+    # (only then: with kept sites, or only some files changed, it reads part of the cache)
+    usage = scope.enter_context(cacheuse.tracking()) if inputs is not None and not kept and changes is None \
+        else None
     with scope:
         try:
             result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,

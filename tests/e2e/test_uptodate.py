@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -122,6 +123,34 @@ def test_warnings_are_never_skipped(make_repo: Callable[..., Path], run_cli: Cal
     assert "peringatan" in first
     second = build(run_cli, repo)
     assert NOTHING not in second and "peringatan" in second
+
+
+def test_after_an_edit_the_spam_scan_reads_the_changed_file_alone_and_still_warns(
+        repo: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last clean build warned of nothing: only the files changed since can hold spam."""
+    from opdgen.cachedb import CacheDB
+    from opdgen.spam import CACHE_NAMESPACE
+
+    asked: list[list[str]] = []
+    real = CacheDB.get_many
+
+    def spy(self: CacheDB, ns: str, keys: Any) -> dict[str, bytes]:
+        keys = list(keys)
+        if ns == CACHE_NAMESPACE:
+            asked.append(keys)
+        return real(self, ns, keys)
+
+    monkeypatch.setattr(CacheDB, "get_many", spy)
+    post = repo / B / "2026-11-20-imunisasi.md"
+    clean = post.read_text()
+    post.write_text(clean + "\nDaftar sekarang di situs slot gacor terpercaya, bonus deposit judi online!\n")
+    out = build(run_cli, repo)
+    assert "peringatan" in out and f"{B}2026-11-20-imunisasi.md:" in out
+    assert [len(keys) for keys in asked] == [1]  # one file looked up (and scanned), not the region
+    post.write_text(clean)
+    asked.clear()
+    assert "peringatan" not in build(run_cli, repo)
+    assert len(asked) == 1 and len(asked[0]) > 1  # the warning build kept no stamp: all files again
 
 
 def test_a_library_upgrade_builds(repo: Path, run_cli: Callable[..., Result],
