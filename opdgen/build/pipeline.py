@@ -305,25 +305,23 @@ def build(options: BuildOptions) -> BuildResult:
     remove_sidecar(stamp_file)
     cache_dir = options.cache_dir or options.root / CACHE_DIR
     kept: dict[str, Site] = {}
+    kept_in = snapshot.folder(stamp_file)
     if inputs is not None:  # sites loaded by earlier builds whose files did not change since
-        kept = snapshot.load_sites(snapshot.folder(stamp_file), inputs.context, inputs.markdown, options.now,
+        kept = snapshot.load_sites(kept_in, inputs.context, inputs.markdown, options.now,
                                    changes.sources if changes is not None else (),
                                    PreviewFiles(cache_dir / IMAGES))
     # output/ changed since the last clean build (or nobody knows): reuse a page only after checking its
     # bytes; serve's output is its own private folder
     verify = not verdict.intact and options.preview_url is None
-    snapshots = snapshot.folder(stamp_file) if inputs is not None else None
     # a whole build that reads every site afresh asks the cache for all it needs, from loading to
-    # writing; once it has succeeded, the rest goes (build.sweep)
-    scope = contextlib.ExitStack()
-    # (only then: with kept sites, or only some files changed, it reads part of the cache)
-    usage = scope.enter_context(cacheuse.tracking()) if inputs is not None and not kept and changes is None \
-        else None
-    with scope:
+    # writing; once it has succeeded, the rest goes (build.sweep). Only then: with kept sites, or
+    # only some files changed, a build reads part of the cache.
+    afresh = inputs is not None and not kept and changes is None
+    with cacheuse.tracking() if afresh else contextlib.nullcontext() as usage:
         try:
             result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
                                                     changes=changes, kept_sites=kept, inputs=inputs,
-                                                    snapshots=snapshots),
+                                                    snapshots=kept_in if inputs is not None else None),
                                 write_to=output, known=verdict.files)
         except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
             result = BuildResult(problems=Problems())
@@ -342,7 +340,7 @@ def build(options: BuildOptions) -> BuildResult:
                             len(result.files), result.writer.output_digest())
                 write_sidecar(stamp_file, inputs, result.region, result.sidecar)
                 region = result.region
-                snapshot.save_sites(snapshot.folder(stamp_file), inputs.context, inputs.markdown, region.now,
+                snapshot.save_sites(kept_in, inputs.context, inputs.markdown, region.now,
                                     region.config.timezone, [s for s in region.sites if s.slug not in kept],
                                     kept=kept, prepared=result.prepared)
                 saved = True
@@ -354,7 +352,7 @@ def build(options: BuildOptions) -> BuildResult:
                                 detail=f"{output} ({exc.strerror or exc})")
         finally:
             if not saved:
-                snapshot.discard_prepared(snapshot.folder(stamp_file), result.prepared)
+                snapshot.discard_prepared(kept_in, result.prepared)
         return _done(result, started)
 
 

@@ -107,7 +107,7 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
         else:
             todo.append((sr, key))
     with BundleStore(cache) as store:
-        store.keep_only({f"{sr.root}/{sr.bundle}": key for sr, key in todo})
+        store.keep_only(todo)
         for sr, key in list(todo):
             if (cached := store.get(sr, key)) is not None:
                 out += cached
@@ -143,7 +143,8 @@ class BundleStore:
     def get(self, sr: SearchRoot, key: str) -> list[OutputFile] | None:
         if self.db is None:
             return None
-        value = self.db.get_many(SEARCH_CACHE, [_cache_key(sr, key)]).get(_cache_key(sr, key))
+        name = _cache_key(sr, key)
+        value = self.db.get_many(SEARCH_CACHE, [name]).get(name)
         return None if value is None else _unpacked(sr, key, value)
 
     def put(self, sr: SearchRoot, key: str, files: Sequence[OutputFile]) -> None:
@@ -155,18 +156,19 @@ class BundleStore:
             value = b"".join([json.dumps(listed).encode(), b"\n", *(f.data for f in files)])
             self.db.put_many(SEARCH_CACHE, {_cache_key(sr, key): value})
 
-    def keep_only(self, made: Mapping[str, str]) -> None:
-        """Drop the kept bundles of these folders ("dinkes/pagefind": its index key) that the tree
-        in hand no longer makes (a folder keeps at most one more: the bundle the output holds)."""
-        if self.db is not None and made:
-            self.db.keep_only(SEARCH_CACHE, {f"{folder}:": f"{folder}:{key}" for folder, key in made.items()})
+    def keep_only(self, made: Iterable[tuple[SearchRoot, str]]) -> None:
+        """Drop the kept bundles of these roots' folders that the tree in hand no longer makes (each
+        root with its index key; a folder keeps at most one more: the bundle the output holds)."""
+        if self.db is not None:
+            self.db.keep_only(SEARCH_CACHE, {_cache_key(sr, ""): _cache_key(sr, key) for sr, key in made})
 
 
 SEARCH_CACHE = "search"
 
 
 def _cache_key(sr: SearchRoot, key: str) -> str:
-    return f"{sr.root}/{sr.bundle}:{key}"  # keep_only relies on the folder coming first
+    """The entry's key; with key "", the prefix of every entry of the root's folder (keep_only)."""
+    return f"{sr.root}/{sr.bundle}:{key}"
 
 
 def _unpacked(sr: SearchRoot, key: str, value: bytes) -> list[OutputFile] | None:
@@ -177,9 +179,10 @@ def _unpacked(sr: SearchRoot, key: str, value: bytes) -> list[OutputFile] | None
         out = []
         at = 0
         for rel, start, size in files:
+            if not isinstance(rel, str) or not isinstance(size, int) or start != at or size < 0:
+                return None
             parts = PurePosixPath(rel).parts
-            if (not isinstance(rel, str) or not parts or rel.startswith("/") or ".." in parts
-                    or start != at or not isinstance(size, int) or size < 0):
+            if not parts or rel.startswith("/") or ".." in parts:
                 return None
             at += size
             out.append(OutputFile(PurePosixPath(sr.root) / sr.bundle / rel, data[start:at],

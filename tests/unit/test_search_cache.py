@@ -63,7 +63,7 @@ def test_a_folder_keeps_only_the_bundle_its_tree_makes(tmp_path: Path) -> None:
             store.put(ROOT, key, bundle(ROOT, key, "pagefind.js"))
             store.put(SHARD, key, bundle(SHARD, key, "pagefind.js"))
         store.put(SearchRoot("dinkes2", (), "dinkes2"), "old", bundle(ROOT, "old", "pagefind.js"))
-        store.keep_only({"dinkes/pagefind": "new"})
+        store.keep_only([(ROOT, "new")])
         assert store.get(ROOT, "old") is None and store.get(ROOT, "new") is not None
         # other folders (a longer name with the same start among them) keep theirs
         assert store.get(SHARD, "old") is not None
