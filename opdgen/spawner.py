@@ -20,6 +20,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from opdgen.build import walk as walk_module
+
 _HELPER = r"""
 import json, os, subprocess, sys, threading
 lock = threading.Lock()
@@ -52,9 +54,21 @@ def pack(request):
             files.append([rel, offset, len(data)])
             offset += len(data)
     return files
+walkers = {}
+def walk(request):
+    import importlib.util
+    module = walkers.get(request["module"])
+    if module is None:  # opdgen.build.walk, by its path: standard library only
+        spec = importlib.util.spec_from_file_location("opdgen_walk", request["module"])
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        walkers[request["module"]] = module
+    return module.walk_into(request["folder"], request["blob"])
 def serve(request):
     try:
-        if "unpack" in request:
+        if "walk" in request:
+            reply = {"id": request["id"], "digest": walk(request["walk"])}
+        elif "unpack" in request:
             unpack(request["unpack"])
             reply = {"id": request["id"]}
         elif "pack" in request:
@@ -121,7 +135,19 @@ class Spawner:
         answer = self._ask({"pack": {"folder": str(folder), "blob": str(blob), "skip": list(skip)}})
         return [(str(rel), int(start), int(size)) for rel, start, size in answer["files"]]
 
+    def walk(self, folder: Path, blob: Path) -> Future[dict[str, Any]]:
+        """Start walking folder (opdgen.build.walk.walk_into: its files' identities into the new
+        file `blob`); the answer's "digest" is theirs, or "error" says why it failed. Returns at once."""
+        return self._send({"walk": {"module": str(Path(walk_module.__file__).resolve()),
+                                    "folder": str(folder), "blob": str(blob)}})
+
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        answer = self._send(request).result()
+        if "error" in answer:
+            raise SpawnerError(str(answer["error"]))
+        return answer
+
+    def _send(self, request: dict[str, Any]) -> Future[dict[str, Any]]:
         reply: Future[dict[str, Any]] = Future()
         with self._lock:
             if self._gone or self._process.stdin is None:
@@ -135,10 +161,7 @@ class Spawner:
             except OSError as exc:
                 del self._waiting[number]
                 raise SpawnerError(f"the helper process has ended ({exc})") from None
-        answer = reply.result()
-        if "error" in answer:
-            raise SpawnerError(str(answer["error"]))
-        return answer
+        return reply
 
     def _read(self) -> None:
         assert self._process.stdout is not None

@@ -30,7 +30,18 @@ from opdgen.build.changes import (
 )
 from opdgen.build.serving import serving_outputs
 from opdgen.build.sweep import Swept, sweep
-from opdgen.build.uptodate import Inputs, Stamp, input_digest, judge, remove_stamp, stamp_path, write_stamp
+from opdgen.build.uptodate import (
+    Inputs,
+    OutputWalk,
+    Stamp,
+    Verdict,
+    input_digest,
+    judge,
+    read_stamp,
+    remove_stamp,
+    stamp_path,
+    write_stamp,
+)
 from opdgen.build.writer import OutputConflict, Writer, WriteStats, check_unique
 from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
@@ -296,20 +307,30 @@ def build(options: BuildOptions) -> BuildResult:
     output = options.output or options.root / "output"
     stamp_file = stamp_path(options.cache_dir or options.root / CACHE_DIR, output)
     whole = not options.sites and options.preview_url is None
-    inputs = input_digest(options) if whole else None  # before reading: an edit during the build counts
-    verdict = judge(options, output, stamp_file, inputs)
+    cache_dir = options.cache_dir or options.root / CACHE_DIR
+    kept_in = snapshot.folder(stamp_file)
+    kept: dict[str, Site] | None = None
+    assumed: tuple[Stamp, Changes | None] | None = None
+    # a big output is walked by a helper process meanwhile (uptodate.OutputWalk)
+    with OutputWalk(output) if OutputWalk.wanted(stamp_file) else contextlib.nullcontext() as walking:
+        inputs = input_digest(options) if whole else None  # before reading: an edit during the build counts
+        last = read_stamp(stamp_file) if walking is not None else None
+        if inputs is not None and last is not None and last.inputs != inputs.digest:
+            # not up to date, whatever the walk finds: the kept sites load meanwhile, with the
+            # changes as they are if output/ proves intact
+            assumed = last, since_last_build(Verdict(None, True, last), inputs, stamp_file, options.now)
+            kept = _kept_sites(kept_in, inputs, options.now, assumed[1], cache_dir)
+        verdict = judge(options, output, stamp_file, inputs, walking)
     if verdict.fresh is not None:
         return _done(BuildResult(problems=Problems(), up_to_date=verdict.fresh), started)
-    changes = since_last_build(verdict, inputs, stamp_file, options.now)
+    if assumed is not None and verdict.intact and verdict.previous == assumed[0]:
+        changes = assumed[1]
+    else:
+        changes = since_last_build(verdict, inputs, stamp_file, options.now)
     remove_stamp(stamp_file)
     remove_sidecar(stamp_file)
-    cache_dir = options.cache_dir or options.root / CACHE_DIR
-    kept: dict[str, Site] = {}
-    kept_in = snapshot.folder(stamp_file)
-    if inputs is not None:  # sites loaded by earlier builds whose files did not change since
-        kept = snapshot.load_sites(kept_in, inputs.context, inputs.markdown, options.now,
-                                   changes.sources if changes is not None else (),
-                                   PreviewFiles(cache_dir / IMAGES))
+    if kept is None:
+        kept = _kept_sites(kept_in, inputs, options.now, changes, cache_dir)
     # output/ changed since the last clean build (or nobody knows): reuse a page only after checking its
     # bytes; serve's output is its own private folder
     verify = not verdict.intact and options.preview_url is None
@@ -354,6 +375,16 @@ def build(options: BuildOptions) -> BuildResult:
             if not saved:
                 snapshot.discard_prepared(kept_in, result.prepared)
         return _done(result, started)
+
+
+def _kept_sites(kept_in: Path, inputs: Inputs | None, now: datetime, changes: Changes | None,
+                cache_dir: Path) -> dict[str, Site]:
+    """Sites loaded by earlier builds whose files did not change since (none without inputs)."""
+    if inputs is None:
+        return {}
+    return snapshot.load_sites(kept_in, inputs.context, inputs.markdown, now,
+                               changes.sources if changes is not None else (),
+                               PreviewFiles(cache_dir / IMAGES))
 
 
 def _check_menus(region: Region, files: list[OutputFile], problems: Problems, only: frozenset[str]) -> None:

@@ -24,19 +24,25 @@ import contextlib
 import hashlib
 import json
 import os
+import secrets
 import stat
+import tempfile
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import opdgen
+from opdgen.build import walk
+from opdgen.build.walk import files_digest
 from opdgen.config import CONFIG_FILE, load_region_config
 from opdgen.fsguard import Repo
 from opdgen.problems import Problems
 from opdgen.render.themes import bundled_theme_dir
+from opdgen.spawner import Spawner
 
 if TYPE_CHECKING:
     from opdgen.build.pipeline import BuildOptions
@@ -97,7 +103,7 @@ def input_digest(options: BuildOptions) -> Inputs | None:
         if git.is_file():
             return None
         _identities(h, root, [git / "HEAD", git / "packed-refs", git / "refs"])
-    except (_Linked, OSError):
+    except (walk.Linked, OSError):
         return None
     return Inputs(h.hexdigest(), markdown)
 
@@ -122,43 +128,13 @@ def _dependency_versions() -> list[str]:
 def output_files(output: Path) -> dict[str, os.stat_result] | None:
     """Every file in output/ by relative path, with its identity; None when output/ is missing or
     holds a symbolic link."""
-    found: dict[str, os.stat_result] = {}
-    try:
-        _stats(str(output), "", found)
-    except (_Linked, OSError):
-        return None
-    return found
-
-
-def files_digest(files: Mapping[str, os.stat_result]) -> str:
-    """The digest of the identities of the files of an output folder (see output_files)."""
-    rows = sorted(_row(f"./{rel}", info) for rel, info in files.items())
-    return hashlib.sha256("".join(rows).encode()).hexdigest()
+    return walk.output_files(str(output))
 
 
 def output_digest(output: Path) -> str:
     """The digest of the identities of every file in output/."""
     files = output_files(output)
     return "" if files is None else files_digest(files)  # "": never equal to a recorded digest
-
-
-def _stats(folder: str, rel: str, found: dict[str, os.stat_result], code: bool = False) -> None:
-    """Every file below folder by relative path, with its identity (os.scandir: a third of the time
-    of os.walk and lstat); `code`: leave Python's caches out."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            # a folder or link is known from the listing (no stat: a third of the entries of output/)
-            if entry.is_symlink():
-                raise _Linked(entry.path)
-            if entry.is_dir(follow_symlinks=False):
-                if not (code and entry.name == "__pycache__"):
-                    _stats(entry.path, f"{rel}{entry.name}/", found, code)
-                continue
-            info = entry.stat(follow_symlinks=False)
-            if stat.S_ISLNK(info.st_mode):  # replaced by a link since it was listed
-                raise _Linked(entry.path)
-            if not (code and entry.name.endswith(".pyc")):
-                found[rel + entry.name] = info
 
 
 def valid_until(region: Region) -> datetime:
@@ -195,15 +171,81 @@ class Verdict:
     files: dict[str, os.stat_result] | None = None  # output/'s files when intact (opdgen.build.writer)
 
 
-def judge(options: BuildOptions, output: Path, stamp_file: Path, inputs: Inputs | None) -> Verdict:
+def judge(options: BuildOptions, output: Path, stamp_file: Path, inputs: Inputs | None,
+          walking: OutputWalk | None = None) -> Verdict:
+    """`walking`: output/'s walk, started earlier (else output/ is walked now)."""
     stamp = read_stamp(stamp_file)
     if stamp is None:
         return Verdict(None, False)
-    files = output_files(output)
-    intact = files is not None and files_digest(files) == stamp.outputs
+    files: dict[str, os.stat_result] | None = None
+    digest = walking.digest() if walking is not None else None
+    if walking is None or digest is None:  # no walk started, or it failed: walk here
+        files = output_files(output)
+        digest = "" if files is None else files_digest(files)
+    intact = digest != "" and digest == stamp.outputs
     fresh = intact and inputs is not None and stamp.inputs == inputs.digest \
         and stamp.built_at <= options.now < stamp.valid_until
-    return Verdict(stamp if fresh else None, intact, stamp, files if intact else None)
+    if fresh or not intact:
+        return Verdict(stamp if fresh else None, intact, stamp)
+    if files is None and walking is not None:
+        files = walking.files()  # None when its file could not be read: output/ counts as altered
+    return Verdict(None, files is not None, stamp, files)
+
+
+WALK_APART = 2000  # an output of more files than this is walked by the helper process (OutputWalk)
+
+
+class OutputWalk:
+    """output/'s walk in the spawner's helper process (opdgen.build.walk), started when made and read
+    when the build judges its output, so that the build's own process loads the kept sites
+    meanwhile. Worth a process only for a big output (`wanted`); a context manager (the helper
+    ends and its file goes on leaving)."""
+
+    def __init__(self, output: Path) -> None:
+        self._blob = Path(tempfile.gettempdir()) / f"opdgen-walk-{os.getpid()}-{secrets.token_hex(8)}"
+        self._digest: str | None = None
+        self._files: dict[str, os.stat_result] | None = None
+        self._spawner: Spawner | None = None
+        self._answer: Future[dict[str, Any]] | None = None
+        try:
+            self._spawner = Spawner()
+            self._answer = self._spawner.walk(output, self._blob)
+        except OSError:  # no helper: the build walks output/ itself
+            self._answer = None
+
+    @staticmethod
+    def wanted(stamp_file: Path) -> bool:
+        """Whether the last clean build left an output big enough for a walk apart."""
+        stamp = read_stamp(stamp_file)
+        return stamp is not None and stamp.files > WALK_APART
+
+    def digest(self) -> str | None:
+        """files_digest of output/'s files, "" when it is missing or holds a link; None when the
+        walk failed."""
+        if self._answer is not None and self._digest is None:
+            answer = self._answer.result()
+            if "error" not in answer and isinstance(answer.get("digest"), str):
+                self._digest = answer["digest"]
+            self._answer = None
+        return self._digest
+
+    def files(self) -> dict[str, os.stat_result] | None:
+        """output/'s files with their identities (only after digest() says the walk succeeded)."""
+        if self._files is None and self._digest:
+            try:
+                self._files = walk.read_walk(str(self._blob))
+            except (OSError, ValueError, EOFError, TypeError):
+                self._files = None
+        return self._files
+
+    def __enter__(self) -> OutputWalk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._spawner is not None:
+            self._spawner.close()
+        with contextlib.suppress(OSError):
+            self._blob.unlink(missing_ok=True)
 
 
 def write_stamp(stamp_file: Path, output: Path, inputs: Inputs, region: Region, sites: int, pages: int,
@@ -228,10 +270,6 @@ def remove_stamp(stamp_file: Path) -> None:
         stamp_file.unlink(missing_ok=True)
 
 
-class _Linked(Exception):
-    """A symbolic link among the inputs: its target's changes would not show; build in full."""
-
-
 def _identities(h: hashlib._Hash, base: Path, paths: list[Path],
                 markdown: dict[str, str] | None = None) -> None:
     """Feed h with (relative path, size, mtime, ctime, inode, kind) of every file below paths, in a
@@ -247,12 +285,12 @@ def _identities(h: hashlib._Hash, base: Path, paths: list[Path],
         info = os.lstat(top)
         if stat.S_ISDIR(info.st_mode):
             found: dict[str, os.stat_result] = {}
-            _stats(str(top), rel + "/", found, code=True)
-            rows += [_row(name, identity) for name, identity in found.items()]
+            walk.stats(str(top), rel + "/", found, code=True)
+            rows += [walk.row(name, identity) for name, identity in found.items()]
         elif stat.S_ISLNK(info.st_mode):
-            raise _Linked(top)
+            raise walk.Linked(top)
         else:
-            rows.append(_row(rel, info))
+            rows.append(walk.row(rel, info))
         rows.sort()
         if markdown is not None and rel == "content":
             kept = []
@@ -264,10 +302,6 @@ def _identities(h: hashlib._Hash, base: Path, paths: list[Path],
                     kept.append(row)
             rows = kept
         h.update("".join(rows).encode())
-
-
-def _row(rel: str, info: os.stat_result) -> str:
-    return f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0{info.st_mode}\n"
 
 
 def _rel(path: Path, base: Path) -> str:

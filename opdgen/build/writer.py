@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from opdgen.build import progress
-from opdgen.build.uptodate import files_digest
+from opdgen.build.walk import files_digest
 from opdgen.outputs.files import OutputFile
 from opdgen.outputs.manifest import SERVER_DIR
 

@@ -36,19 +36,38 @@ def repo(make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> Path
     return path
 
 
-def test_second_build_does_nothing(repo: Path, run_cli: Callable[..., Result]) -> None:
+@pytest.fixture(params=["here", "apart"])
+def walks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """output/ walked by the build's process, or ("apart") by the helper whatever its size; the
+    digests the helper's walks gave."""
+    seen: list[str | None] = []
+    if request.param == "apart":
+        monkeypatch.setattr(uptodate, "WALK_APART", 0)
+        digest = uptodate.OutputWalk.digest
+
+        def spied(self: uptodate.OutputWalk) -> str | None:
+            seen.append(digest(self))
+            return seen[-1]
+
+        monkeypatch.setattr(uptodate.OutputWalk, "digest", spied)
+    return seen
+
+
+def test_second_build_does_nothing(repo: Path, run_cli: Callable[..., Result], walks: list[str | None]) -> None:
     before, times = tree_bytes(repo / "output"), mtimes(repo / "output")
     out = build(run_cli, repo)
     assert NOTHING in out and "(0 ditulis," in out
+    assert all(walks)  # apart: the helper's walk judged the output
     assert tree_bytes(repo / "output") == before and mtimes(repo / "output") == times
     assert "output" not in {p.name for p in (repo / "output").rglob("inputs.json")}  # no stamp in output/
 
 
 def test_an_edit_builds_and_matches_a_clean_build(repo: Path, run_cli: Callable[..., Result],
-                                                  tmp_path: Path) -> None:
+                                                  tmp_path: Path, walks: list[str | None]) -> None:
     post = repo / B / "2026-11-20-imunisasi.md"
     post.write_text(post.read_text().replace("dimulai di seluruh", "dimulai serentak di seluruh"))
     out = build(run_cli, repo)
+    assert all(walks) and (len(walks) > 0) is (uptodate.WALK_APART == 0)
     assert NOTHING not in out and "(0 ditulis," not in out
     assert "serentak" in (repo / "output/dinkes/berita/imunisasi/index.html").read_text()
     assert NOTHING in build(run_cli, repo)
@@ -56,7 +75,7 @@ def test_an_edit_builds_and_matches_a_clean_build(repo: Path, run_cli: Callable[
     assert tree_bytes(repo / "output") == tree_bytes(tmp_path / "clean")
 
 
-def test_same_size_rewrite_is_seen(repo: Path, run_cli: Callable[..., Result]) -> None:
+def test_same_size_rewrite_is_seen(repo: Path, run_cli: Callable[..., Result], walks: list[str | None]) -> None:
     """A rewrite keeping size and mtime still changes the file's ctime: not up to date."""
     post = repo / B / "2026-11-20-imunisasi.md"
     info = post.stat()
@@ -66,7 +85,7 @@ def test_same_size_rewrite_is_seen(repo: Path, run_cli: Callable[..., Result]) -
     assert "Diundur" in (repo / "output/dinkes/berita/imunisasi/index.html").read_text()
 
 
-def test_damaged_output_is_repaired(repo: Path, run_cli: Callable[..., Result]) -> None:
+def test_damaged_output_is_repaired(repo: Path, run_cli: Callable[..., Result], walks: list[str | None]) -> None:
     feed = repo / "output/dinkes/feed.xml"
     good = feed.read_bytes()
     feed.unlink()
@@ -76,6 +95,7 @@ def test_damaged_output_is_repaired(repo: Path, run_cli: Callable[..., Result]) 
     page.write_text("<p>judi online</p>")
     assert NOTHING not in build(run_cli, repo)
     assert b"judi" not in page.read_bytes()
+    assert all(walks)
 
 
 def test_the_clock_decides_too(repo: Path, run_cli: Callable[..., Result],
