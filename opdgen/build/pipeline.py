@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -28,7 +28,7 @@ from opdgen.build.changes import (
     trusted_sources,
     write_sidecar,
 )
-from opdgen.build.serving import serving_outputs
+from opdgen.build.serving import release_date, serving_outputs
 from opdgen.build.sweep import Swept, sweep
 from opdgen.build.uptodate import (
     Inputs,
@@ -50,11 +50,11 @@ from opdgen.content.model import Region, Site
 from opdgen.fsguard import Repo
 from opdgen.markup.bodies import default_jobs
 from opdgen.media.cache import IMAGES, PreviewFiles
-from opdgen.outputs.files import OutputFile, PageReuse, state_file
+from opdgen.outputs.files import OutputFile, PageReuse, StateFile
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
 from opdgen.outputs.search import previous_bundles, search_files
-from opdgen.outputs.search_shards import Lanes
+from opdgen.outputs.search_shards import Lanes, touched_agencies
 from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
 from opdgen.public.freshness import check_register
@@ -163,14 +163,13 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         theme = load_theme(repo, region.config.theme, problems) if not problems.has_errors else None
         env = make_environment(repo, theme, region.config.language) if theme is not None else None
         files: list[OutputFile] = []
-        reuse = (PageReuse.load(options.output or options.root / "output", verify=options.verify_reuse,
-                                files=known) if options.reuse_pages and env is not None else None)
-        if reuse is not None:  # trust the deps when only posts changed, in place (opdgen.build.changes)
-            reuse.trusted = result.trusted = trusted_sources(options.changes, region)
+        reusing = options.reuse_pages and env is not None
+        # trust the deps when only posts changed, in place (opdgen.build.changes)
+        trusted = result.trusted = trusted_sources(options.changes, region) if reusing else None
         built = [s.slug for s in region.sites if not options.sites or s.slug in options.sites]
         # a site none of whose posts changed, when only posts changed in place, is its last output again
-        carried = {slug for slug in built if reuse is not None and reuse.trusted is not None
-                   and not any(rel.startswith(f"{CONTENT_DIR}/{slug}/") for rel in reuse.trusted)}
+        carried = {slug for slug in built if trusted is not None
+                   and not any(rel.startswith(f"{CONTENT_DIR}/{slug}/") for rel in trusted)}
         cores = options.jobs or default_jobs()
         # the spam tripwire (warnings; errors with --strict): its processes start before the search thread
         cache_file = (options.cache_dir or options.root / CACHE_DIR) / "cache.sqlite"
@@ -186,28 +185,37 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         lanes = Lanes(max(1, cores - 1))
         search = None
         bundles: queue.SimpleQueue[list[OutputFile] | None] = queue.SimpleQueue()  # None: no more
+        previous_pages: Future[PageReuse | None] = Future()  # loaded below
         if indexing:
             assert env is not None
             label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
 
             launched = threading.Event()
+            touched = touched_agencies(trusted)
 
             def index() -> list[OutputFile]:  # each bundle is handed over as soon as it is made
                 try:
-                    return search_files(region, reuse, [s for s in built if s not in carried],
+                    return search_files(region, previous_pages.result, [s for s in built if s not in carried],
                                         options.with_portal, lambda kind: label(kind.value), lanes,
-                                        bundles.put, cache_file, launched.set)
+                                        bundles.put, cache_file, launched.set, touched)
                 finally:
                     launched.set()
                     bundles.put(None)
 
             background = stack.enter_context(ThreadPoolExecutor(1))
             stack.callback(lanes.stop)  # first on the way out: the thread ends after the run it is in
+            stack.callback(_resolve, previous_pages)  # before the thread is waited for: nobody waits forever
             search = background.submit(index)
-            if reuse is not None and reuse.trusted is not None:
-                # only posts changed: Pagefind's run on their shard is what the build waits for, and
-                # laying out its documents is quicker when this thread does not share the interpreter
+            if touched is not None:
+                # only posts changed: Pagefind's run on their shard is what the build waits for; it
+                # starts before the previous output's pages are loaded, and laying out its documents
+                # is quicker when this thread does not share the interpreter
                 launched.wait(timeout=2)
+        reuse = (PageReuse.load(options.output or options.root / "output", verify=options.verify_reuse,
+                                files=known) if reusing else None)
+        if reuse is not None:
+            reuse.trusted = trusted
+        previous_pages.set_result(reuse)
         spam.finish(problems)
         check_register(region, problems, options.sites)  # PPID: broken file links, freshness notices
         check_standing(repo, region, problems, options.sites)  # notices: missing halaman
@@ -247,13 +255,27 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                     result.prepared = snapshot.prepare_sites(
                         options.snapshots, options.inputs.context, options.inputs.markdown, region.now,
                         region.config.timezone, loaded)
+            # while Pagefind finishes: the serving files of the web roots that are all there (the
+            # agencies carried over: none of their bundles is being made), every file's entry so far
+            # in the page keys for the next build
+            released = release_date(options.root, region)
+            ready = carried if search is not None else set()
+            files += put(serving_outputs(files, region, options.root, released, ready.__contains__))
+            state = StateFile(reuse)
+            state.add(files)
             with progress.stage("progress.search"):  # written while the last bundles are made
                 while search is not None and (bundle := bundles.get()) is not None:
-                    files += put(bundle)
-                files += put(search.result() if search is not None else previous_bundles(reuse))
-            files += put(serving_outputs(files, region, options.root))  # headers, security.txt, manifests
-            files += put([state_file(files, reuse)])  # page keys for the next build
-            check_unique(files)
+                    state.add(made := put(bundle))
+                    files += made
+                state.add(made := put(search.result() if search is not None else previous_bundles(reuse)))
+                files += made
+            # headers, security.txt, manifests of the others
+            state.add(made := put(serving_outputs(files, region, options.root, released,
+                                                  lambda web_root: web_root not in ready)))
+            files += made
+            files += put([state.file()])
+            if result.writer is None:  # (the writer refuses a second file at a path as it comes)
+                check_unique(files)
         except ProblemError as exc:
             problems.extend(exc.problems)
         except OutputConflict as exc:
@@ -375,6 +397,11 @@ def build(options: BuildOptions) -> BuildResult:
             if not saved:
                 snapshot.discard_prepared(kept_in, result.prepared)
         return _done(result, started)
+
+
+def _resolve(future: Future[PageReuse | None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _kept_sites(kept_in: Path, inputs: Inputs | None, now: datetime, changes: Changes | None,

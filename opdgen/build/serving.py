@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,18 +22,22 @@ from opdgen.spam import allowed_domains
 GIT_TIMEOUT = 10  # seconds: a hung git must not hang the build
 
 
-def serving_outputs(files: Sequence[OutputFile], region: Region, root: Path) -> list[OutputFile]:
-    """For every web root among `files`: _headers, .htaccess, security.txt, nginx.conf, manifest."""
+def serving_outputs(files: Sequence[OutputFile], region: Region, root: Path,
+                    released: datetime | None = None, only: Callable[[str], bool] | None = None,
+                    ) -> list[OutputFile]:
+    """For every web root among `files` (or those of them `only` accepts: the build makes the ones
+    whose files are all there while Pagefind finishes the others): _headers, .htaccess,
+    security.txt, nginx.conf, manifest. `released`: release_date, when known."""
     bases = {s.slug: s.config.base_url for s in region.sites}
     bases[PORTAL_SLUG] = region.config.portal_base_url
-    released = release_date(root, region)
+    released = released or release_date(root, region)
     domains = allowed_domains(region)
     out: list[OutputFile] = []
     by_root: dict[str, list[OutputFile]] = {}
     for f in files:
         by_root.setdefault(str(f.path).partition("/")[0], []).append(f)
     for web_root in sorted(set(by_root) - {SERVER_DIR}):
-        if web_root not in bases:
+        if web_root not in bases or (only is not None and not only(web_root)):
             continue
         own = by_root[web_root]
         extra = serving_files(web_root, bases[web_root], region.config, released)

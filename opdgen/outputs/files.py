@@ -175,31 +175,55 @@ class PageReuse:
 
 
 def state_file(files: Iterable[OutputFile], previous: PageReuse | None = None) -> OutputFile:
+    """pages.json: digest, key, deps and kind of every file of the output (StateFile, in one go)."""
+    state = StateFile(previous)
+    state.add(files)
+    return state.file()
+
+
+class StateFile:
     """pages.json: digest, key, deps and kind of every file of the output, for the next build's
     PageReuse (the deps as the place of a set of sources in one list, and each set as numbers into
     one sorted list of sources: a source is shown on many pages, a set is shared by many files).
-    `previous`, the PageReuse this build loaded: when the sources are the same, a set of deps it
-    read is numbered as it was."""
-    every = sorted(files, key=lambda f: str(f.path))
-    sources = sorted(set().union(*{f.deps for f in every}))
-    number = {d: i for i, d in enumerate(sources)}
-    # many files share one set of deps
-    numbers = dict(previous.numbers) if previous is not None and previous.sources == sources else {}
 
-    sets: dict[frozenset[str], int] = {}  # each set of deps once, by its place in the file's list
+    Made while the build goes: each file's entry is written out as it is added (the build adds them
+    while Pagefind finishes), and `file` only sorts them, numbers the sets and joins the text, which
+    is exactly json.dumps of the whole (compact separators). `previous`, the PageReuse this build
+    loaded: when the sources are the same, a set of deps it read is numbered as it was."""
 
-    def numbered(deps: frozenset[str]) -> int:
-        place = sets.get(deps)
-        if place is None:
-            place = sets[deps] = len(sets)
-            if deps not in numbers:
-                numbers[deps] = sorted(number[d] for d in deps)
-        return place
+    def __init__(self, previous: PageReuse | None = None) -> None:
+        self.previous = previous
+        # path, then the entry's JSON before and after its number of deps, and the deps
+        self._entries: list[tuple[str, str, str, frozenset[str]]] = []
 
-    entries = {str(f.path): [f.sha256(), f.key, numbered(f.deps), int(f.is_page)] for f in every}
-    data = json.dumps({"format": STATE_FORMAT, "sources": sources, "sets": [numbers[d] for d in sets],
-                       "files": entries}, separators=(",", ":"))
-    return OutputFile(STATE_FILE, data.encode("utf-8") + b"\n", frozenset({"state"}))
+    def add(self, files: Iterable[OutputFile]) -> None:
+        dumps = json.dumps
+        for f in files:
+            rel = str(f.path)
+            self._entries.append((rel, f'{dumps(rel)}:[{dumps(f.sha256())},{dumps(f.key)},',
+                                  f",{int(f.is_page)}]", f.deps))
+
+    def file(self) -> OutputFile:
+        self._entries.sort(key=lambda entry: entry[0])
+        distinct = {entry[3]: None for entry in self._entries}
+        sources = sorted(set().union(*distinct))
+        number = {d: i for i, d in enumerate(sources)}
+        previous = self.previous
+        # many files share one set of deps
+        numbers = dict(previous.numbers) if previous is not None and previous.sources == sources else {}
+        sets: dict[frozenset[str], int] = {}  # each set of deps once, by its place in the file's list
+        parts = []
+        for _, head, tail, deps in self._entries:
+            place = sets.get(deps)
+            if place is None:
+                place = sets[deps] = len(sets)
+                if deps not in numbers:
+                    numbers[deps] = sorted(number[d] for d in deps)
+            parts.append(f"{head}{place}{tail}")
+        head = json.dumps({"format": STATE_FORMAT, "sources": sources, "sets": [numbers[d] for d in sets]},
+                          separators=(",", ":"))
+        data = f'{head[:-1]},"files":{{{",".join(parts)}}}}}\n'
+        return OutputFile(STATE_FILE, data.encode("utf-8"), frozenset({"state"}))
 
 
 def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:

@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -43,9 +44,11 @@ from opdgen.outputs.search_shards import (
     BUNDLE,
     Lanes,
     bundle_name,
+    carried_bundle,
     indexed,
     is_bundle,
     memory_cost,
+    portal_shards,
     run_within,
     shards_to_index,
 )
@@ -70,22 +73,36 @@ class SearchRoot:
     agencies: tuple[str, ...] = ()  # a portal shard's agencies (only their folders are indexed)
 
 
-def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], with_portal: bool = True,
+def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | None] | None,
+                 sites: Iterable[str], with_portal: bool = True,
                  kind_label: Callable[[Kind], str] | None = None, lanes: Lanes | None = None,
                  deliver: Callable[[list[OutputFile]], None] | None = None,
-                 cache: Path | None = None, launching: Callable[[], None] | None = None) -> list[OutputFile]:
+                 cache: Path | None = None, launching: Callable[[], None] | None = None,
+                 touched: frozenset[str] | None = None) -> list[OutputFile]:
     """The Pagefind bundle of each of `sites`, and the portal's shards over every agency.
 
     Every index is made from the content (never from rendered pages), so this can run while the
     pages are being rendered, and the portal's index is the same whether or not the agencies'
     pages were rendered in this build (`build --site portal` in a CI job of its own renders none).
+    `reuse`: the previous output's files, or a function that gives them (waiting for them: they
+    are loaded while Pagefind starts).
     `deliver`: called with the files of each bundle as soon as they are made, from this thread or
     another, instead of returning them all at the end (the build writes them while the last
     bundles are made). `cache`: the persistent cache's file, where bundles are kept by key.
     `launching`: called once the documents are laid out, as Pagefind starts (or when there is
-    nothing to index)."""
-    previous = _previous_folders(reuse)
-    out, shards = shards_to_index(region, reuse, previous) if with_portal else ([], [])
+    nothing to index).
+    `touched`: the agencies of the changed posts, when the build trusts that only they changed, in
+    place (opdgen.build.changes): Pagefind starts on their bundles and shards before the previous
+    output is even looked at, and the other shards are carried over meanwhile."""
+    later: list[tuple[int, tuple[str, ...]]] = []  # shards carried over once `reuse` is known
+    if touched is None:
+        reuse = reuse() if callable(reuse) else reuse
+        previous = _previous_folders(reuse)
+        out, shards = shards_to_index(region, reuse, previous) if with_portal else ([], [])
+    else:
+        previous, out, shards = {}, [], []
+        for n, agencies in enumerate(portal_shards(region) if with_portal else ()):
+            (later if touched.isdisjoint(agencies) else shards).append((n, agencies))
     wanted = set(sites) | {slug for _, agencies in shards for slug in agencies}
     documents = region_documents(region, kind_label or (lambda kind: kind.value), wanted)
     by_site: dict[str, list[OutputFile]] = {}
@@ -98,10 +115,11 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
     language = region.config.language
     digests = {doc.path: _doc_digest(doc) for doc in documents}  # each once (in two indexes)
     todo: list[tuple[SearchRoot, str]] = []
+    known = None if callable(reuse) else reuse  # (with `touched`, not looked at before Pagefind starts)
     for sr in roots:
         key = index_key(sr, language, digests)
         cacheuse.note(SEARCH_CACHE, (_cache_key(sr, key),))  # the bundle this tree makes: kept in the cache
-        kept = _reused_bundle(sr, key, reuse, previous.get(f"{sr.root}/{sr.bundle}", []))
+        kept = _reused_bundle(sr, key, known, previous.get(f"{sr.root}/{sr.bundle}", []))
         if kept is not None:
             out += kept
         else:
@@ -115,11 +133,72 @@ def search_files(region: Region, reuse: PageReuse | None, sites: Iterable[str], 
         if deliver is not None:
             deliver(out)
             out = []
+        carrying = _Carrying(reuse, later, deliver) if callable(reuse) else None
         if todo:
-            out += _build_all(todo, language, lanes, deliver, store, launching)
+            started = launching if carrying is None else _both(launching, carrying.start)
+            out += _build_all(todo, language, lanes, deliver, store, started)
         elif launching is not None:
             launching()
+    if carrying is None:
+        return out
+    out += carrying.join()
+    if carrying.missed:  # not as the previous build left them: indexed after all (a damaged output)
+        again = frozenset(slug for _, agencies in carrying.missed for slug in agencies)
+        out += search_files(region, carrying.reuse, (), True, kind_label, lanes, deliver, cache,
+                            touched=again)
     return out
+
+
+def _both(first: Callable[[], None] | None, second: Callable[[], None]) -> Callable[[], None]:
+    def call() -> None:
+        if first is not None:
+            first()
+        second()
+    return call
+
+
+class _Carrying:
+    """The portal's shards of agencies none of whose posts changed, carried over as the previous
+    build made them, in a thread of their own once Pagefind runs on the others (waiting for the
+    previous output's files: `reuse`); a shard that cannot be carried is `missed`."""
+
+    def __init__(self, reuse: Callable[[], PageReuse | None],
+                 later: Sequence[tuple[int, tuple[str, ...]]],
+                 deliver: Callable[[list[OutputFile]], None] | None) -> None:
+        self._get, self._later, self._deliver = reuse, later, deliver
+        self.reuse: PageReuse | None = None
+        self.missed: list[tuple[int, tuple[str, ...]]] = []
+        self._out: list[OutputFile] = []
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="opdgen-carry", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.reuse = self._get()
+            previous = _previous_folders(self.reuse)
+            for n, agencies in self._later:
+                kept = carried_bundle(previous.get(f"{PORTAL_SLUG}/{bundle_name(n)}", []), self.reuse)
+                if kept is None:
+                    self.missed.append((n, agencies))
+                elif self._deliver is not None:
+                    self._deliver(kept)
+                else:
+                    self._out += kept
+        except BaseException as exc:  # raised in the search thread (join)
+            self._error = exc
+
+    def join(self) -> list[OutputFile]:
+        if self._thread is None:  # nothing was indexed
+            self.start()
+        assert self._thread is not None
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._out
 
 
 class BundleStore:

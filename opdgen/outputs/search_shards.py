@@ -87,7 +87,7 @@ def shards_to_index(region: Region, reuse: PageReuse | None, previous: Mapping[s
     carried: list[OutputFile] = []
     shards: list[tuple[int, tuple[str, ...]]] = []
     for n, agencies in enumerate(portal_shards(region)):
-        kept = (_carried_bundle(previous.get(f"{PORTAL_SLUG}/{bundle_name(n)}", []), reuse)
+        kept = (carried_bundle(previous.get(f"{PORTAL_SLUG}/{bundle_name(n)}", []), reuse)
                 if touched is not None and touched.isdisjoint(agencies) else None)
         if kept is not None:
             carried += kept
@@ -97,18 +97,23 @@ def shards_to_index(region: Region, reuse: PageReuse | None, previous: Mapping[s
 
 
 def _touched_agencies(reuse: PageReuse | None) -> frozenset[str] | None:
+    """touched_agencies of what the build trusts changed (None when it does not trust it)."""
+    return touched_agencies(reuse.trusted if reuse is not None else None)
+
+
+def touched_agencies(trusted: frozenset[str] | None) -> frozenset[str] | None:
     """The agencies of the changed posts when the build trusts what changed (only posts of content/
     changed, in place, none moved, output/ intact: opdgen.build.changes); None when it does not.
     The shard plan is then the previous build's, and a shard of other agencies is its last bundle."""
-    if reuse is None or reuse.trusted is None:
+    if trusted is None:
         return None
-    parts = [PurePosixPath(rel).parts for rel in reuse.trusted]
+    parts = [PurePosixPath(rel).parts for rel in trusted]
     if any(len(p) < 3 or p[0] != CONTENT_DIR for p in parts):
         return None
     return frozenset(p[1] for p in parts)
 
 
-def _carried_bundle(previous: Sequence[str], reuse: PageReuse | None) -> list[OutputFile] | None:
+def carried_bundle(previous: Sequence[str], reuse: PageReuse | None) -> list[OutputFile] | None:
     """A bundle of the previous output as it was (its files, with the key they were made from)."""
     if reuse is None or not previous:
         return None

@@ -156,6 +156,55 @@ def test_the_build_hears_when_pagefind_starts_even_with_nothing_to_index(
     assert again == first
 
 
+def test_after_an_edit_pagefind_starts_before_the_previous_output_is_looked_at(
+        repo: Path, run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    """With the agencies of the changed posts known, the search thread lays out their documents and
+    starts Pagefind first; the other shards are carried over once the previous output's pages come."""
+    from opdgen.cli import build_now
+    from opdgen.content.loader import LoadOptions, load_region
+    from opdgen.outputs.files import PageReuse
+
+    out = tmp_path / "out"
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
+    region, _ = load_region(repo, LoadOptions(now=build_now()))
+    assert region is not None
+    events: list[str] = []
+
+    def previous() -> PageReuse:
+        events.append("previous output")
+        reuse = PageReuse.load(out)
+        reuse.trusted = frozenset({"content/wajo/berita/2026-11-11-kabar-1.md"})
+        return reuse
+
+    files = search.search_files(region, previous, ["wajo"], launching=lambda: events.append("launching"),
+                                touched=frozenset({"wajo"}))
+    assert events == ["launching", "previous output"]
+    made = {str(f.path) for f in files if not f.reused}
+    assert {p.partition("/pagefind")[0] + "/" + p.split("/")[1] for p in made} == {
+        "wajo/pagefind", "portal/pagefind-2"}
+    carried = {str(f.path) for f in files if f.reused}
+    assert carried and all(p.startswith(("portal/pagefind/", "portal/pagefind-1/")) for p in carried)
+    alike = {str(f.path): f.data for f in search.search_files(region, None, ["wajo"])}
+    assert {str(f.path): f.data for f in files if not f.reused} == {
+        k: v for k, v in alike.items() if k.startswith(("wajo/", "portal/pagefind-2/"))}
+
+
+def test_a_shard_that_cannot_be_carried_is_indexed_after_all(repo: Path, tmp_path: Path) -> None:
+    from opdgen.cli import build_now
+    from opdgen.content.loader import LoadOptions, load_region
+    from opdgen.outputs.files import PageReuse
+
+    region, _ = load_region(repo, LoadOptions(now=build_now()))
+    assert region is not None
+    sites = [s.slug for s in region.sites]
+    whole = {str(f.path): f.data for f in search.search_files(region, None, sites)}
+    # no previous output at all (as if output/ had lost its bundles): nothing to carry
+    files = search.search_files(region, lambda: PageReuse.load(tmp_path / "none"), ["wajo"],
+                                touched=frozenset({"wajo"}))
+    got = {str(f.path): f.data for f in files}
+    assert got == {k: v for k, v in whole.items() if k.startswith(("wajo/", "portal/"))}
+
+
 def test_new_posts_move_shard_boundaries_and_the_search_page_follows(
         repo: Path, make_repo: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
     out = tmp_path / "out"
