@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import os
 import queue
 import threading
 import time
@@ -42,6 +41,7 @@ from opdgen.build.uptodate import (
     stamp_path,
     write_stamp,
 )
+from opdgen.build.walk import Identity
 from opdgen.build.writer import OutputConflict, Writer, WriteStats, check_unique
 from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
@@ -130,7 +130,7 @@ class BuildResult:
 
 
 def render_all(options: BuildOptions, write_to: Path | None = None,
-               known: Mapping[str, os.stat_result] | None = None) -> BuildResult:
+               known: Mapping[str, Identity] | None = None) -> BuildResult:
     """Load and render; problems are collected in the result. Nothing is written, unless write_to
     names the output folder: then each file goes into its spare tree as soon as it is made (its
     bytes leave memory), and `build` swaps the tree in when the whole build went well."""
@@ -139,7 +139,7 @@ def render_all(options: BuildOptions, write_to: Path | None = None,
 
 
 def _render_all(options: BuildOptions, write_to: Path | None = None,
-                known: Mapping[str, os.stat_result] | None = None) -> BuildResult:
+                known: Mapping[str, Identity] | None = None) -> BuildResult:
     started = time.perf_counter()
     only = frozenset() if options.with_portal else options.sites
     with progress.stage("progress.load"):
@@ -333,13 +333,15 @@ def build(options: BuildOptions) -> BuildResult:
     kept_in = snapshot.folder(stamp_file)
     kept: dict[str, Site] | None = None
     assumed: tuple[Stamp, Changes | None] | None = None
-    # a big output is walked by a helper process meanwhile (uptodate.OutputWalk)
-    with OutputWalk(output) if OutputWalk.wanted(stamp_file) else contextlib.nullcontext() as walking:
-        inputs = input_digest(options) if whole else None  # before reading: an edit during the build counts
-        last = read_stamp(stamp_file) if walking is not None else None
-        if inputs is not None and last is not None and last.inputs != inputs.digest:
-            # not up to date, whatever the walk finds: the kept sites load meanwhile, with the
-            # changes as they are if output/ proves intact
+    inputs = input_digest(options) if whole else None  # before reading: an edit during the build counts
+    last = read_stamp(stamp_file)
+    # the inputs changed since the last clean build, so it is not up to date whatever output/ holds:
+    # a big output is walked by a helper process (uptodate.OutputWalk) while the kept sites load,
+    # with the changes as they are if output/ proves intact
+    changed = inputs is not None and last is not None and last.inputs != inputs.digest
+    with OutputWalk(output) if changed and last is not None and OutputWalk.wanted(last) \
+            else contextlib.nullcontext() as walking:
+        if walking is not None and inputs is not None and last is not None:
             assumed = last, since_last_build(Verdict(None, True, last), inputs, stamp_file, options.now)
             kept = _kept_sites(kept_in, inputs, options.now, assumed[1], cache_dir)
         verdict = judge(options, output, stamp_file, inputs, walking)

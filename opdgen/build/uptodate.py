@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import opdgen
 from opdgen.build import walk
-from opdgen.build.walk import files_digest
+from opdgen.build.walk import Identity, Known, files_digest
 from opdgen.config import CONFIG_FILE, load_region_config
 from opdgen.fsguard import Repo
 from opdgen.problems import Problems
@@ -168,7 +168,7 @@ class Verdict:
     fresh: Stamp | None  # output/ is exactly what a build now would write
     intact: bool  # output/ is as the last clean build left it: its files can be reused unread
     previous: Stamp | None = None  # the last clean build's stamp, fresh or not
-    files: dict[str, os.stat_result] | None = None  # output/'s files when intact (opdgen.build.writer)
+    files: Mapping[str, Identity] | None = None  # output/'s files when intact (opdgen.build.writer)
 
 
 def judge(options: BuildOptions, output: Path, stamp_file: Path, inputs: Inputs | None,
@@ -177,7 +177,7 @@ def judge(options: BuildOptions, output: Path, stamp_file: Path, inputs: Inputs 
     stamp = read_stamp(stamp_file)
     if stamp is None:
         return Verdict(None, False)
-    files: dict[str, os.stat_result] | None = None
+    files: Mapping[str, Identity] | None = None
     digest = walking.digest() if walking is not None else None
     if walking is None or digest is None:  # no walk started, or it failed: walk here
         files = output_files(output)
@@ -198,13 +198,14 @@ WALK_APART = 2000  # an output of more files than this is walked by the helper p
 class OutputWalk:
     """output/'s walk in the spawner's helper process (opdgen.build.walk), started when made and read
     when the build judges its output, so that the build's own process loads the kept sites
-    meanwhile. Worth a process only for a big output (`wanted`); a context manager (the helper
-    ends and its file goes on leaving)."""
+    meanwhile (when the inputs changed: no-change builds only wait for the walk, which the build's
+    own process does sooner). Worth a process only for a big output (`wanted`); a context manager
+    (the helper ends and its file goes on leaving)."""
 
     def __init__(self, output: Path) -> None:
         self._blob = Path(tempfile.gettempdir()) / f"opdgen-walk-{os.getpid()}-{secrets.token_hex(8)}"
         self._digest: str | None = None
-        self._files: dict[str, os.stat_result] | None = None
+        self._files: dict[str, Known] | None = None
         self._spawner: Spawner | None = None
         self._answer: Future[dict[str, Any]] | None = None
         try:
@@ -214,10 +215,9 @@ class OutputWalk:
             self._answer = None
 
     @staticmethod
-    def wanted(stamp_file: Path) -> bool:
-        """Whether the last clean build left an output big enough for a walk apart."""
-        stamp = read_stamp(stamp_file)
-        return stamp is not None and stamp.files > WALK_APART
+    def wanted(stamp: Stamp) -> bool:
+        """Whether the last clean build (its stamp) left an output big enough for a walk apart."""
+        return stamp.files > WALK_APART
 
     def digest(self) -> str | None:
         """files_digest of output/'s files, "" when it is missing or holds a link; None when the
@@ -229,12 +229,12 @@ class OutputWalk:
             self._answer = None
         return self._digest
 
-    def files(self) -> dict[str, os.stat_result] | None:
+    def files(self) -> dict[str, Known] | None:
         """output/'s files with their identities (only after digest() says the walk succeeded)."""
         if self._files is None and self._digest:
             try:
-                self._files = walk.read_walk(str(self._blob))
-            except (OSError, ValueError, EOFError, TypeError):
+                self._files = walk.read_walk(str(self._blob), self._digest)
+            except (OSError, ValueError):
                 self._files = None
         return self._files
 

@@ -11,10 +11,10 @@ s alone), in the helper it costs the build nothing but reading the result back.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import stat
 from collections.abc import Mapping
+from typing import NamedTuple, Protocol
 
 
 class Linked(Exception):
@@ -40,15 +40,18 @@ def stats(folder: str, rel: str, found: dict[str, os.stat_result], code: bool = 
                 found[rel + entry.name] = info
 
 
-def row(rel: str, info: os.stat_result) -> str:
+def row(rel: str, info: Identity) -> str:
     """One file's line in a digest of identities."""
     return f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0{info.st_mode}\n"
 
 
-def files_digest(files: Mapping[str, os.stat_result]) -> str:
+def files_digest(files: Mapping[str, Identity]) -> str:
     """The digest of the identities of the files of an output folder (see output_files)."""
-    rows = sorted(row(f"./{rel}", info) for rel, info in files.items())
-    return hashlib.sha256("".join(rows).encode()).hexdigest()
+    return hashlib.sha256(_rows(files)).hexdigest()
+
+
+def _rows(files: Mapping[str, Identity]) -> bytes:
+    return "".join(sorted(row(f"./{rel}", info) for rel, info in files.items())).encode()
 
 
 def output_files(output: str) -> dict[str, os.stat_result] | None:
@@ -63,28 +66,51 @@ def output_files(output: str) -> dict[str, os.stat_result] | None:
 
 
 def walk_into(output: str, blob: str) -> str:
-    """Walk `output` and write what it holds into the new file `blob` (marshal: None, or a list of
-    rows: path, then the identity as `identity` gives it); the digest of its files ("" for None)."""
+    """Walk `output` and write what it holds into the new file `blob` (the rows its digest is made
+    of; nothing when the digest is ""); the digest of its files ("" when it is missing or holds a
+    link)."""
     files = output_files(output)
-    rows = None if files is None else [(rel, *identity(info)) for rel, info in files.items()]
+    rows = b"" if files is None else _rows(files)
     with open(blob, "xb") as out:
-        out.write(marshal.dumps(rows))
-    return "" if files is None else files_digest(files)
+        out.write(rows)
+    return "" if files is None else hashlib.sha256(rows).hexdigest()
 
 
-def identity(info: os.stat_result) -> tuple[int | float, ...]:
-    """What os.stat_result(...) needs to stand for `info` in every use the build makes of it (mode,
-    inode, device, links, owner, group, size, the times in seconds and in nanoseconds)."""
-    return (info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid, info.st_gid,
-            info.st_size, int(info.st_atime), int(info.st_mtime), int(info.st_ctime),
-            info.st_atime, info.st_mtime, info.st_ctime, info.st_atime_ns, info.st_mtime_ns,
-            info.st_ctime_ns)
+class Identity(Protocol):
+    """What the build reads of a file's identity: an os.stat_result, or a Known from a walk apart."""
+
+    @property
+    def st_size(self) -> int: ...
+    @property
+    def st_mtime_ns(self) -> int: ...
+    @property
+    def st_ctime_ns(self) -> int: ...
+    @property
+    def st_ino(self) -> int: ...
+    @property
+    def st_mode(self) -> int: ...
 
 
-def read_walk(blob: str) -> dict[str, os.stat_result] | None:
-    """What walk_into wrote (the blob is the build's own file, written by its own helper)."""
+class Known(NamedTuple):
+    """A file's identity as a walk apart wrote it."""
+
+    st_size: int
+    st_mtime_ns: int
+    st_ctime_ns: int
+    st_ino: int
+    st_mode: int
+
+
+def read_walk(blob: str, digest: str) -> dict[str, Known]:
+    """What walk_into wrote, when it gave this digest (not ""); ValueError when the file is not what
+    it wrote then, or a row cannot be read (a path with a line break in it)."""
     with open(blob, "rb") as f:
-        rows = marshal.loads(f.read())  # (marshal.load reads a file a few bytes at a time)
-    if rows is None:
-        return None
-    return {r[0]: os.stat_result(r[1:]) for r in rows}
+        rows = f.read()
+    if hashlib.sha256(rows).hexdigest() != digest:
+        raise ValueError(f"{blob}: not the walk's rows")
+    out = {}
+    make = Known._make
+    for line in rows.decode().split("\n")[:-1]:
+        rel, size, mtime, ctime, ino, mode = line.split("\0")
+        out[rel[2:]] = make((int(size), int(mtime), int(ctime), int(ino), int(mode)))
+    return out

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from opdgen.build import progress
-from opdgen.build.walk import files_digest
+from opdgen.build.walk import Identity, files_digest
 from opdgen.outputs.files import OutputFile
 from opdgen.outputs.manifest import SERVER_DIR
 
@@ -104,12 +104,12 @@ class Writer:
     """
 
     def __init__(self, output_dir: Path, keep: Iterable[str] = (),
-                 known: Mapping[str, os.stat_result] | None = None) -> None:
+                 known: Mapping[str, Identity] | None = None) -> None:
         self.output_dir = output_dir.absolute()
         # the current output's files as the up-to-date check found them (opdgen.build.uptodate), so
         # an unchanged file needs no lstat; and the new output's, for the next check (identities)
         self.known = known
-        self.identities: dict[str, os.stat_result | None] = {}  # None: lstat it after the swap
+        self.identities: dict[str, Identity | None] = {}  # None: lstat it after the swap
         self.staging = self.output_dir.with_name(self.output_dir.name + ".opdgen-new")
         recover(self.output_dir)
         self.keep = set(keep)
@@ -258,7 +258,7 @@ class Writer:
         self._made_folders(rel.rpartition("/")[0])
         os.link(self.output_dir / rel, target)
 
-    def _current(self, rel: str) -> os.stat_result:
+    def _current(self, rel: str) -> Identity:
         known = self.known.get(rel) if self.known is not None else None
         return known or os.lstat(f"{self.output_dir}/{rel}")
 

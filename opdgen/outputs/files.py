@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from opdgen.build.walk import Identity
 from opdgen.problems import Problem, ProblemError
 from opdgen.render.context import (
     Crumb,
@@ -97,11 +97,11 @@ class PageReuse:
         # that shows the same sources numbers the sets it reused without sorting them again
         self.sources: list[str] = []
         self.numbers: dict[frozenset[str], list[int]] = {}
-        self.files: Mapping[str, os.stat_result] | None = None  # output_dir's files, when known (load)
+        self.files: Mapping[str, Identity] | None = None  # output_dir's files, when known (load)
 
     @classmethod
     def load(cls, output_dir: Path, verify: bool = True,
-             files: Mapping[str, os.stat_result] | None = None) -> PageReuse:
+             files: Mapping[str, Identity] | None = None) -> PageReuse:
         """`files`: every file of output_dir by relative path with its identity (lstat), when the
         build has just walked it: a page is then looked up there, not on disk."""
         try:
