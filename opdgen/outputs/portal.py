@@ -133,6 +133,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
         "search.html", "cari/", title=label("search_title_portal"), description=config.description,
         kind="search", crumbs=[home, c.Crumb(label("search"), urls.path("cari/"))], deps=[config_dep],
         search_merge=tuple(urls.path(f"{bundle}/") for bundle in merged_bundles(region)),  # its shards
+        search_scope=label("search_scope_portal"),  # what its index holds (outputs.search.lead_doc)
     ))
     files.append(OutputFile(
         PurePosixPath(root) / "feed.xml",

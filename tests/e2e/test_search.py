@@ -123,3 +123,49 @@ def test_the_portal_search_finds_posts_of_several_agencies(browser: tuple[Any, P
     assert "sukamajukab.go.id" not in hosts  # results link to the agencies' own sites
     assert all(h.endswith(".sukamajukab.go.id") for h in hosts)
     assert not errors, errors
+
+
+def deep_word() -> tuple[str, str]:
+    """A word of the sample's news that one post alone has, and only past the opening the portal's
+    index holds (outputs.search.lead_doc): the word, and the post's address. Pagefind stems
+    Indonesian and matches prefixes: the word is a root (no common affix) whose first five letters
+    begin no word of any opening."""
+    import re
+
+    from opdgen.cli import build_now
+    from opdgen.content.loader import LoadOptions, load_region
+    from opdgen.outputs.search import region_documents
+
+    region, _ = load_region(PROJECT, LoadOptions(now=build_now()))
+    assert region is not None
+    leads: dict[Any, bytes] = {}
+    docs = region_documents(region, lambda kind: kind.value, None, leads)
+
+    def words(doc: bytes, shortest: int) -> set[str]:
+        text = re.sub(r"<[^>]*>", " ", doc.decode("utf-8").lower())
+        return set(re.findall(rf"[a-z]{{{shortest},}}", text))
+
+    opening = set().union(*(words(lead, 3) for lead in leads.values()))
+    affixed = re.compile(r"^(di|me|be|te|ke|pe|se)|(nya|kan|an|i|lah|kah|pun)$")
+    seen: dict[str, list[Any]] = {}
+    for doc in docs:
+        for word in words(doc.search_doc, 7):
+            seen.setdefault(word, []).append(doc.path)
+    for word, paths in sorted(seen.items()):
+        if len(paths) == 1 and paths[0].parts[0] == "dinkes" and not affixed.search(word) \
+                and not any(w.startswith(word[:5]) for w in opening):
+            return word, DINKES + "/".join(paths[0].parts[1:-1]) + "/"
+    raise AssertionError("no post of dinkes has a word of its own past its opening")
+
+
+def test_the_portal_searches_openings_and_each_agency_whole_posts(browser: tuple[Any, Path]) -> None:
+    word, post = deep_word()
+    page, errors = open_page(browser)
+    page.goto(f"{DINKES}cari/?q={word}")
+    page.wait_for_selector(".search-item a", timeout=15000)
+    assert post in page.eval_on_selector_all(".search-item a", "els => els.map(e => e.href)")
+    page.goto(f"{PORTAL}cari/?q={word}")
+    page.wait_for_function(f"document.querySelector('[data-search-status]').textContent.includes('{word}')")
+    assert page.locator(".search-item").count() == 0  # past the opening: the agency's own search finds it
+    assert "situs OPD" in page.locator(".search-scope").inner_text()  # and the page says so
+    assert not errors, errors

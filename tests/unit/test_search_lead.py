@@ -1,0 +1,55 @@
+"""outputs.search.lead_doc: the portal's document of a post holds its title, kind, date, summary and
+the first LEAD_WORDS words of its body, as escaped plain text; the agency's holds the whole body."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import PurePosixPath
+
+from opdgen.cli import build_now
+from opdgen.content.loader import LoadOptions, load_region
+from opdgen.outputs.search import LEAD_WORDS, lead_doc, region_documents
+from opdgen.render.context import PostView
+from tests.conftest import PROJECT
+
+
+def body_words(doc: bytes) -> list[str]:
+    main = doc.decode("utf-8").split("<main", 1)[1]
+    return re.sub(r"<[^>]*>", " ", main.split("</h1>", 1)[1]).split()
+
+
+def sample() -> tuple[dict[PurePosixPath, bytes], dict[PurePosixPath, bytes]]:
+    region, _ = load_region(PROJECT, LoadOptions(now=build_now()))
+    assert region is not None
+    leads: dict[PurePosixPath, bytes] = {}
+    docs = region_documents(region, lambda kind: kind.value, None, leads)
+    return {d.path: d.search_doc for d in docs}, leads
+
+
+def test_every_document_has_its_opening_for_the_portal() -> None:
+    full, leads = sample()
+    assert leads.keys() == full.keys()
+    long = [path for path, doc in full.items() if len(body_words(doc)) > LEAD_WORDS + 20]
+    assert long  # the sample has posts longer than an opening
+    for path in long:
+        lead, whole = leads[path].decode("utf-8"), full[path].decode("utf-8")
+        assert lead.split("<p>", 3)[:3] == whole.split("<p>", 3)[:3]  # title, kind, date as they are
+        assert 'data-pagefind-body data-pagefind-meta="link:' in lead
+        assert len(body_words(leads[path])) < len(body_words(full[path]))
+
+
+def test_the_opening_is_the_first_words_as_escaped_text() -> None:
+    region, _ = load_region(PROJECT, LoadOptions(now=build_now()))
+    assert region is not None
+    from opdgen.render.context import Urls, post_view, site_view
+
+    site = region.sites[0]
+    urls = Urls(site.config.base_url)
+    view: PostView = post_view(site.posts[0], site_view(site.config, urls, "", None), urls, lambda k: k.value)
+    body = "<h2>Jadwal</h2><p>Tarif &lt;Rp 5.000&gt; &amp; gratis</p>" + "".join(
+        f"<p>kata{n}</p>" for n in range(LEAD_WORDS * 2))
+    doc = lead_doc(dataclasses.replace(view, body_html=body)).decode("utf-8")
+    assert "<h2>" not in doc and "Jadwal Tarif &lt;Rp 5.000&gt; &amp; gratis kata0 kata1" in doc
+    shown = re.findall(r"kata\d+", doc)
+    assert shown[-1] == f"kata{LEAD_WORDS - 7}" and len(shown) == LEAD_WORDS - 6  # 6 words before them
