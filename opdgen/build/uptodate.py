@@ -199,8 +199,8 @@ class OutputWalk:
     """output/'s walk in the spawner's helper process (opdgen.build.walk), started when made and read
     when the build judges its output, so that the build's own process loads the kept sites
     meanwhile (when the inputs changed: no-change builds only wait for the walk, which the build's
-    own process does sooner). Worth a process only for a big output (`wanted`); a context manager
-    (the helper ends and its file goes on leaving)."""
+    own process does sooner). Worth a process only for a big output (`wanted`). A context manager:
+    on leaving, the helper ends and its file is removed."""
 
     def __init__(self, output: Path) -> None:
         self._blob = Path(tempfile.gettempdir()) / f"opdgen-walk-{os.getpid()}-{secrets.token_hex(8)}"
