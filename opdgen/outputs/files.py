@@ -109,17 +109,21 @@ class PageReuse:
             if raw.get("format") != STATE_FORMAT:
                 raise ValueError(raw.get("format"))
             sources = [str(d) for d in raw["sources"]]
-            # one frozenset for all the files made from the same sources
-            sets = [frozenset(sources[i] for i in numbers) for numbers in raw["sets"]]
-            numbered = {made_of: sorted(int(i) for i in numbers)
-                        for made_of, numbers in zip(sets, raw["sets"], strict=True)}
-            previous, deps, every = {}, {}, {}
+            # one frozenset for all the files made from the same sources (a number that is not one
+            # raises: list indices are ints)
+            source = sources.__getitem__
+            sets = [frozenset(map(source, numbers)) for numbers in raw["sets"]]
+            numbered = {made_of: sorted(numbers) for made_of, numbers in zip(sets, raw["sets"], strict=True)}
+            previous, deps = {}, {}
+            every: dict[str, dict[str, tuple[str, str, frozenset[str], bool]]] = {}
             for path, (digest, key, number, is_page) in raw["files"].items():
                 if type(path) is not str or type(digest) is not str or type(key) is not str:
                     raise TypeError(path)
-                made_of = sets[number]
-                every[path] = (digest, key, made_of, is_page == 1)
-                deps[path] = made_of
+                made_of = deps[path] = sets[number]
+                root = every.get(top := path.partition("/")[0])
+                if root is None:
+                    root = every[top] = {}
+                root[path] = (digest, key, made_of, is_page == 1)
                 if key:
                     previous[path] = (key, digest)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -127,8 +131,7 @@ class PageReuse:
         reuse = cls(output_dir, previous, verify, deps)
         reuse.sources, reuse.numbers = sources, numbered
         reuse.files = files
-        for path, entry in every.items():
-            reuse.every.setdefault(path.partition("/")[0], {})[path] = entry
+        reuse.every = every
         return reuse
 
     def carry(self, root: str) -> list[OutputFile]:
