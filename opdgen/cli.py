@@ -86,16 +86,22 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Peringatan (mis. dugaan spam) dihitung sebagai masalah.")
 @click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0,
               help="Jumlah proses kerja (default 0: semua inti prosesor).")
+@click.option("--no-portal", "no_portal", is_flag=True,
+              help="Tanpa portal: baca dan bangun situs yang disebut saja (job CI per OPD).")
 @common
 def build_cmd(root: Path, lang: str | None, sites: tuple[str, ...], output: Path | None,
-              drafts: bool, quiet: bool, strict: bool, jobs: int) -> int:
+              drafts: bool, quiet: bool, strict: bool, jobs: int, no_portal: bool) -> int:
     """Bangun semua situs (atau yang disebut) dan portal ke output/."""
     lang = pick_language(lang)
+    if no_portal and (not sites or PORTAL_SLUG in sites):
+        click.echo(text("cli.build.no_portal_needs_site", lang), err=True)
+        return 2
     if not quiet and progress.on_terminal(sys.stderr):
         progress.TRACKER.enable(sys.stderr, lambda code: text(code, lang))
     try:
         result = build(BuildOptions(root=root, now=build_now(), output=output, jobs=jobs,
-                                    sites=frozenset(sites), include_drafts=drafts, strict=strict))
+                                    sites=frozenset(sites), include_drafts=drafts, strict=strict,
+                                    with_portal=not no_portal))
     finally:
         progress.TRACKER.clear()
     progress.TRACKER.report_timings(sys.stderr)

@@ -251,7 +251,8 @@ def allowed_domains(region: Region) -> tuple[str, ...]:
     config = region.config
     listed = config.link_domains if config.link_domains is not None else DEFAULT_LINK_DOMAINS
     own = [urlsplit(config.portal_base_url).hostname or "", *config.video_hosts, *GENERATED_HOSTS,
-           *(urlsplit(s.config.base_url).hostname or "" for s in region.sites)]
+           *(urlsplit(s.config.base_url).hostname or "" for s in region.sites),
+           *(urlsplit(url).hostname or "" for _, url in region.elsewhere)]
     hosts = {(link_host(d) or "") if "/" in d else d.lower().strip(".") for d in (*listed, *own)}
     return tuple(sorted(h for h in hosts if h))  # a URL written instead of a domain still counts
 

@@ -225,6 +225,9 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         keep: list[str] = []
         if options.sites:  # carry the other sites over unchanged, with their nginx.conf and manifest
             others = [s.slug for s in region.sites if s.slug not in options.sites]
+            others += [slug for slug, _ in region.elsewhere]  # (--no-portal: not even read)
+            if not options.with_portal:
+                others.append(PORTAL_SLUG)
             keep = [*others, *(f"{SERVER_DIR}/{slug}" for slug in others)]
 
         def put(made: Iterable[OutputFile]) -> list[OutputFile]:

@@ -126,12 +126,16 @@ def load_region(root: Path, options: LoadOptions,
         except Refused as refused:
             problems.add(refused.path, None, refused.code, detail=refused.detail)
     entries: list[_Pending | Site] = []  # in folder order: sites read now, and kept ones
+    elsewhere: list[tuple[str, str]] = []  # the sites left out (only_sites): slug, base URL
     # the expensive step: each site's bodies, from the cache or rendered by worker processes while
     # the next sites are read
     stream = loader.bodies.stream()
     try:
         for folder in sorted(p for p in content.iterdir() if p.is_dir() or p.is_symlink()):
             if options.only_sites and folder.name not in options.only_sites:
+                other = load_site_config(repo, folder, config, Problems())  # its problems are not ours
+                if other is not None:
+                    elsewhere.append((folder.name, other.base_url))
                 continue
             known = kept.get(folder.name) if kept else None
             if known is not None:
@@ -158,7 +162,8 @@ def load_region(root: Path, options: LoadOptions,
         problems.add(CONTENT_DIR, None, "site.none")
     releases = [s.next_release for s in sites if s.next_release is not None]
     region = Region(config=config, sites=tuple(sites), now=options.now, media_stats=loader.media.stats,
-                    body_stats=loader.bodies.stats, next_release=min(releases, default=None))
+                    body_stats=loader.bodies.stats, next_release=min(releases, default=None),
+                    elsewhere=tuple(elsewhere))
     if loader.cache is not None:
         loader.cache.close()
     return region, problems

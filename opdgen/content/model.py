@@ -89,3 +89,6 @@ class Region:
     media_stats: MediaStats = NO_WORK  # images derived afresh vs. taken from the cache
     body_stats: BodyStats | None = None  # Markdown bodies rendered afresh vs. from the cache
     next_release: datetime | None = None  # earliest scheduled post held back: the output changes then
+    # the agencies left out (LoadOptions.only_sites), by slug, with their base URLs: links to them
+    # are the region's own all the same (spam.allowed_domains), and their output stays (build --site)
+    elsewhere: tuple[tuple[str, str], ...] = ()

@@ -172,7 +172,7 @@ GITHUB_JOBS = f"""\
     steps:
 {_SETUP}
 {_CACHE}
-      - run: opdgen build --site "${{{{ matrix.site }}}}"
+      - run: opdgen build --site "${{{{ matrix.site }}}}" --no-portal  # portal dibangun oleh job-nya sendiri
       - name: Kunci SSH dari rahasia CI
 {_SECRETS_ENV}
         run: |
@@ -300,7 +300,7 @@ opd:
     - semua=$(ls content/*/site.yaml | cut -d/ -f2)
     - situs=$(echo "$semua" | awk -v n="$CI_NODE_TOTAL" -v i="$CI_NODE_INDEX" '(NR-1) % n == i-1')
     - pilihan=$(printf -- '--site %s ' $situs)
-    - opdgen build $pilihan
+    - opdgen build $pilihan --no-portal  # portal dibangun oleh job-nya sendiri
     - opdgen deploy $pilihan --to "$DEPLOY_TARGET" {_RSH}
 
 portal:

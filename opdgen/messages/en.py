@@ -88,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.write": ("Writing output/", ""),
     "progress.sweep": ("Tidying the cache", ""),
     "cli.build.swept": ("Cache tidied: {entries} entries and {files} files no longer used were removed ({megabytes} MB).", ""),
+    "cli.build.no_portal_needs_site": ("--no-portal builds the named agency sites only: name one or more with --site (not the portal), e.g. `opdgen build --site dinkes --no-portal`.", ""),
     "cli.build.failed": ("Failed: {errors} problems found. Nothing was written; the previous output is intact.", ""),
     "cli.check.ok": ("All good: {sites} sites, {posts} posts checked, no problems.", ""),
     "cli.check.warnings": ("{warnings} warnings.", ""),

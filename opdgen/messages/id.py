@@ -88,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.write": ("Menulis output/", ""),
     "progress.sweep": ("Merapikan cache", ""),
     "cli.build.swept": ("Cache dirapikan: {entries} entri dan {files} berkas lama yang tidak dipakai lagi dihapus ({megabytes} MB).", ""),
+    "cli.build.no_portal_needs_site": ("--no-portal membangun situs OPD yang disebut saja: sebutkan satu atau lebih dengan --site (bukan portal), mis. `opdgen build --site dinkes --no-portal`.", ""),
     "cli.build.failed": ("Gagal: {errors} masalah ditemukan. Tidak ada yang ditulis; hasil sebelumnya tetap utuh.", ""),
     "cli.check.ok": ("Semua baik: {sites} situs, {posts} tulisan diperiksa, tidak ada masalah.", ""),
     "cli.check.warnings": ("{warnings} peringatan.", ""),

@@ -58,7 +58,7 @@ def test_github_workflow_keeps_the_report_job_and_can_split_by_agency(initialise
     jobs = load(initialised / ".github/workflows/opdgen.yml")["jobs"]
     assert "laporan" in jobs
     assert jobs["site"]["strategy"]["matrix"]["site"] == "${{ fromJSON(needs.sites.outputs.list) }}"
-    assert 'opdgen build --site "${{ matrix.site }}"' in steps_text(jobs["site"])
+    assert 'opdgen build --site "${{ matrix.site }}" --no-portal' in steps_text(jobs["site"])
     assert "opdgen deploy --site portal" in steps_text(jobs["portal"])
 
 
@@ -71,6 +71,9 @@ def test_gitlab_pipeline(initialised: Path) -> None:
     assert doc["deploy"]["rules"][-1] == {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}
     assert doc["preview"]["environment"]["url"].startswith("$PREVIEW_URL/mr-$CI_MERGE_REQUEST_IID/")
     assert doc["opd"]["parallel"] == 10 and "opdgen verify" in doc["verify"]["script"][0]
+    # each parallel job builds its agencies alone; the portal job builds the portal
+    assert "opdgen build $pilihan --no-portal" in doc["opd"]["script"]
+    assert "opdgen build --site portal" in doc["portal"]["script"]
 
 
 def test_github_and_gitea_workflows_pass_actionlint(initialised: Path) -> None:

@@ -86,3 +86,22 @@ def test_site_yaml_of_the_region_and_own_hosts_are_allowed(make_repo: Callable[.
     repo = make_repo({"opdgen.yaml": region, B + "2026-11-20-a.md": post})
     result = run_cli("check", "--root", repo, "--strict")
     assert result.exit_code == 0, result.output
+
+
+def test_links_to_an_agency_left_out_are_still_the_regions_own(make_repo: Callable[..., Path],
+                                                                run_cli: Callable[..., Result]) -> None:
+    """`check --site` and `build --site X --no-portal` read one agency, not the others' hosts."""
+    from tests.conftest import SITE_YAML
+
+    region = REGION_YAML.replace("https://ujikab.go.id/", "https://ujikab.example/") + "  link_domains: []\n"
+    post = POST + "\n[Jadwal PPDB](https://disdik.ujikab.go.id/berita/ppdb/)\n"
+    repo = make_repo({"opdgen.yaml": region, B + "2026-11-20-a.md": post,
+                      "content/disdik/site.yaml": SITE_YAML.replace("dinkes.", "disdik.")})
+    assert "disdik.ujikab.go.id" in (repo / "content/disdik/site.yaml").read_text()
+    for args in (["check", "--site", "dinkes"], ["build", "--site", "dinkes", "--no-portal"]):
+        result = run_cli(*args, "--root", repo, "--strict")
+        assert result.exit_code == 0, result.output
+    unknown = post.replace("disdik.ujikab.go.id", "dishub.ujikab.go.id")  # no such agency: foreign
+    (repo / B / "2026-11-20-a.md").write_text(unknown)
+    result = run_cli("check", "--root", repo, "--site", "dinkes", "--strict")
+    assert result.exit_code == 1 and "dishub.ujikab.go.id" in result.output
