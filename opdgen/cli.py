@@ -48,6 +48,28 @@ def build_now() -> datetime:
     return datetime.now(WIB)
 
 
+_QUICK_EXIT = False  # a build has finished: the process may end without freeing its heap (entry)
+
+
+def entry() -> None:
+    """The `opdgen` command and `python -m opdgen`: main(), and once a build has finished, the
+    process ends at once. Freeing a build's hundreds of thousands of objects one by one took 0.1 s
+    of an incremental build at 10,000 posts; everything the build opened it has closed by then,
+    and the output streams are flushed here. (Tests run main() through click's runner.)"""
+    try:
+        main()
+    except SystemExit as exc:
+        if not _QUICK_EXIT:
+            raise
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe: nothing more to say
+                code = code or 1
+        os._exit(code)
+
+
 def common(func: Callable[..., int]) -> Callable[..., Any]:
     """--root and --lang on every command, and the exit code returned as the process's."""
     func = click.option("--lang", type=click.Choice(["id", "en"]), default=None,
@@ -105,7 +127,10 @@ def build_cmd(root: Path, lang: str | None, sites: tuple[str, ...], output: Path
     finally:
         progress.TRACKER.clear()
     progress.TRACKER.report_timings(sys.stderr)
-    return _finish_build(result, lang, quiet)
+    code = _finish_build(result, lang, quiet)
+    global _QUICK_EXIT
+    _QUICK_EXIT = True
+    return code
 
 
 def _finish_build(result: BuildResult, lang: str, quiet: bool) -> int:

@@ -149,3 +149,38 @@ def test_bad_logo_is_reported_on_its_line(make_repo: Callable[..., Path], run_cl
         result = run_cli("check", "--root", repo)
         assert result.exit_code == 1
         assert "content/dinkes/site.yaml:6:" in result.output and words in result.output
+
+
+def test_the_command_ends_quickly_after_a_build_with_its_words_and_code(make_repo: Callable[..., Path],
+                                                                         tmp_path: Path) -> None:
+    """`python -m opdgen build` ends the process without freeing its heap (cli.entry): what it
+    printed still arrives, through a pipe, and the exit code is the build's."""
+    import os
+    import subprocess
+    import sys
+
+    repo = make_repo({B + "2026-11-20-a.md": POST})
+    env = {**os.environ, "OPDGEN_LANG": "id"}
+
+    def opdgen(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "opdgen", *args, "--root", str(repo)],
+                              capture_output=True, text=True, env=env, timeout=300, check=False)
+
+    done = opdgen("build")
+    assert done.returncode == 0 and "Selesai:" in done.stdout, done.stdout + done.stderr
+    (repo / B / "2026-11-21-b.md").write_text(POST.replace("date: 2026-11-20", "date: 2026-13-40"))
+    failed = opdgen("build")
+    assert failed.returncode == 1 and "2026-11-21-b.md:" in failed.stdout + failed.stderr
+    assert "Gagal:" in failed.stderr
+    usage = opdgen("build", "--no-portal")
+    assert usage.returncode == 2 and "--no-portal" in usage.stderr
+    assert opdgen("check").returncode == 1  # other commands end as they always did
+
+    def ends(command: str) -> str:  # an exit handler runs only when the interpreter is torn down
+        code = ("import atexit, sys; atexit.register(lambda: print('torn down')); "
+                f"sys.argv = ['opdgen', '{command}', '--root', sys.argv[1]]; "
+                "from opdgen.cli import entry; entry()")
+        return subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True, text=True,
+                              env=env, timeout=300, check=False).stdout
+
+    assert "torn down" not in ends("build") and "torn down" in ends("check")
