@@ -303,14 +303,7 @@ def region_documents(region: Region, kind_label: Callable[[Kind], str],
 def with_search_doc(view: PostView, page: OutputFile) -> OutputFile:
     """The page with its search document: what the page's marked article says, without its HTML
     around it (the reader's view of title, kind, date, summary and body; the link to the page)."""
-    when = f"<p>{view.date:%Y-%m-%d}</p>" if view.date is not None else ""
-    doc = (
-        f'<!doctype html><html><head><meta charset="utf-8"><title>{escape(view.title)}</title></head>'
-        f'<body><main data-pagefind-body data-pagefind-meta="link:{escape(view.abs_url)}">'
-        f"<h1>{escape(view.title)}</h1><p>{escape(view.kind_label)}</p>{when}"
-        f"<p>{escape(view.summary)}</p>{view.body_html}</main></body></html>"
-    )
-    return dataclasses.replace(page, search_doc=doc.encode("utf-8"))
+    return dataclasses.replace(page, search_doc=_document(view, view.body_html))
 
 
 LEAD_WORDS = 150  # of a post's body in the portal's index
@@ -324,14 +317,17 @@ def lead_doc(view: PostView) -> bytes:
     Pagefind's work, and what a phone downloads per search, grow with the words indexed: a shard of
     900 posts is indexed in a third of the time, and its index is a quarter of the size."""
     words = unescape(_TAG.sub(" ", view.body_html)).split()
+    return _document(view, f"<p>{escape(' '.join(words[:LEAD_WORDS]))}</p>")
+
+
+def _document(view: PostView, body_html: str) -> bytes:
     when = f"<p>{view.date:%Y-%m-%d}</p>" if view.date is not None else ""
-    doc = (
+    return (
         f'<!doctype html><html><head><meta charset="utf-8"><title>{escape(view.title)}</title></head>'
         f'<body><main data-pagefind-body data-pagefind-meta="link:{escape(view.abs_url)}">'
         f"<h1>{escape(view.title)}</h1><p>{escape(view.kind_label)}</p>{when}"
-        f"<p>{escape(view.summary)}</p><p>{escape(' '.join(words[:LEAD_WORDS]))}</p></main></body></html>"
-    )
-    return doc.encode("utf-8")
+        f"<p>{escape(view.summary)}</p>{body_html}</main></body></html>"
+    ).encode()
 
 
 def index_key(sr: SearchRoot, language: str, digests: Mapping[PurePosixPath, str] | None = None) -> str:
