@@ -51,7 +51,9 @@ def files_digest(files: Mapping[str, Identity]) -> str:
 
 
 def _rows(files: Mapping[str, Identity]) -> bytes:
-    return "".join(sorted(row(f"./{rel}", info) for rel, info in files.items())).encode()
+    # (a name that is not UTF-8, planted in output/, is its own bytes again: os.fsdecode's escapes)
+    return "".join(sorted(row(f"./{rel}", info) for rel, info in files.items())).encode(
+        "utf-8", "surrogateescape")
 
 
 def output_files(output: str) -> dict[str, os.stat_result] | None:
@@ -110,7 +112,7 @@ def read_walk(blob: str, digest: str) -> dict[str, Known]:
         raise ValueError(f"{blob}: not the walk's rows")
     out = {}
     make = Known._make
-    for line in rows.decode().split("\n")[:-1]:
+    for line in rows.decode("utf-8", "surrogateescape").split("\n")[:-1]:
         rel, size, mtime, ctime, ino, mode = line.split("\0")
         out[rel[2:]] = make((int(size), int(mtime), int(ctime), int(ino), int(mode)))
     return out

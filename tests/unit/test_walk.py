@@ -130,6 +130,15 @@ def test_a_path_with_a_line_break_is_not_misread(tmp_path: Path) -> None:
         walk.read_walk(str(tmp_path / "blob"), digest)
 
 
+def test_a_name_that_is_not_utf8_is_walked_alike(tmp_path: Path) -> None:
+    out = make_output(tmp_path / "output")
+    (out / os.fsdecode(b"judi-\xff.html")).write_text("x")  # planted in output/ by hand
+    digest = walk.walk_into(str(out), str(tmp_path / "blob"))
+    here = walk.output_files(str(out))
+    assert here is not None and digest == walk.files_digest(here)
+    assert walk.read_walk(str(tmp_path / "blob"), digest).keys() == here.keys()
+
+
 def test_only_a_big_output_is_walked_apart(tmp_path: Path) -> None:
     out = make_output(tmp_path / "output")
     stamp_file = tmp_path / "stamps" / "s.json"
