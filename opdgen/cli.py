@@ -110,9 +110,12 @@ def main() -> None:
               help="Jumlah proses kerja (default 0: semua inti prosesor).")
 @click.option("--no-portal", "no_portal", is_flag=True,
               help="Tanpa portal: baca dan bangun situs yang disebut saja (job CI per OPD).")
+@click.option("--prune-cache", "prune_cache", is_flag=True,
+              help="Setelah berhasil, hapus dari cache semua yang tidak dipakai build ini (job CI "
+                   "dengan cache sendiri; build seluruh daerah melakukannya sendiri).")
 @common
 def build_cmd(root: Path, lang: str | None, sites: tuple[str, ...], output: Path | None,
-              drafts: bool, quiet: bool, strict: bool, jobs: int, no_portal: bool) -> int:
+              drafts: bool, quiet: bool, strict: bool, jobs: int, no_portal: bool, prune_cache: bool) -> int:
     """Bangun semua situs (atau yang disebut) dan portal ke output/."""
     lang = pick_language(lang)
     if no_portal and (not sites or PORTAL_SLUG in sites):
@@ -123,7 +126,7 @@ def build_cmd(root: Path, lang: str | None, sites: tuple[str, ...], output: Path
     try:
         result = build(BuildOptions(root=root, now=build_now(), output=output, jobs=jobs,
                                     sites=frozenset(sites), include_drafts=drafts, strict=strict,
-                                    with_portal=not no_portal))
+                                    with_portal=not no_portal, prune_cache=prune_cache))
     finally:
         progress.TRACKER.clear()
     progress.TRACKER.report_timings(sys.stderr)

@@ -84,6 +84,9 @@ class BuildOptions:
     kept_sites: Mapping[str, Site] | None = None  # sites an earlier build loaded, valid now (snapshot)
     inputs: Inputs | None = None  # a whole build's inputs (uptodate.input_digest), for its sidecar
     snapshots: Path | None = None  # where a whole build keeps the sites it loaded (build.snapshot)
+    # --prune-cache: a build of some sites (a split CI job with a cache of its own) also removes
+    # from the cache what it did not ask for, as a whole build that read everything afresh does
+    prune_cache: bool = False
 
 
 @dataclass(slots=True)
@@ -364,7 +367,7 @@ def build(options: BuildOptions) -> BuildResult:
     # a whole build that reads every site afresh asks the cache for all it needs, from loading to
     # writing; once it has succeeded, the rest goes (build.sweep). Only then: with kept sites, or
     # only some files changed, a build reads part of the cache.
-    afresh = inputs is not None and not kept and changes is None
+    afresh = (inputs is not None or options.prune_cache) and not kept and changes is None
     with cacheuse.tracking() if afresh else contextlib.nullcontext() as usage:
         try:
             result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
@@ -392,9 +395,10 @@ def build(options: BuildOptions) -> BuildResult:
                                     region.config.timezone, [s for s in region.sites if s.slug not in kept],
                                     kept=kept, prepared=result.prepared)
                 saved = True
-                if usage is not None:  # the rest of the cache is what no build of this tree asks for
-                    with progress.stage("progress.sweep"):
-                        result.swept = sweep(cache_dir, cache_dir / IMAGES, usage)
+            if usage is not None and not result.problems.warnings:
+                # the rest of the cache is what no build of this tree (or this job) asks for
+                with progress.stage("progress.sweep"):
+                    result.swept = sweep(cache_dir, cache_dir / IMAGES, usage)
         except OSError as exc:
             result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
                                 detail=f"{output} ({exc.strerror or exc})")

@@ -25,16 +25,25 @@ _SETUP = """\
           python-version: "3.12"
       - run: pip install opdgen"""
 
-_CACHE = """\
+def _cache(job: str = "") -> str:
+    """The actions/cache step; `job`: a split job's own cache (one agency's, or the portal's), which
+    its `opdgen build --prune-cache` keeps to what that job reads."""
+    name = f"opdgen-cache-{job}-" if job else "opdgen-cache-"
+    return f"""\
       - uses: actions/cache@v4
         with:  # not .opdgen-cache/stamps: a checkout's files are new to it, so they never match
           path: |
             .opdgen-cache/cache.sqlite
             .opdgen-cache/images
-          key: opdgen-cache-${{ github.ref_name }}-${{ github.sha }}
+          key: {name}${{{{ github.ref_name }}}}-${{{{ github.sha }}}}
           restore-keys: |
-            opdgen-cache-${{ github.ref_name }}-
-            opdgen-cache-main-"""
+            {name}${{{{ github.ref_name }}}}-
+            {name}main-"""
+
+
+_CACHE = _cache()
+_CACHE_SITE = _cache("situs-${{ matrix.site }}")  # each agency's job: its own cache
+_CACHE_PORTAL = _cache("portal")
 
 _SECRETS_ENV = """\
         env:
@@ -171,8 +180,9 @@ GITHUB_JOBS = f"""\
         site: ${{{{ fromJSON(needs.sites.outputs.list) }}}}
     steps:
 {_SETUP}
-{_CACHE}
-      - run: opdgen build --site "${{{{ matrix.site }}}}" --no-portal  # portal dibangun oleh job-nya sendiri
+{_CACHE_SITE}
+      # portal dibangun oleh job-nya sendiri; cache job ini hanya menyimpan yang dipakai OPD ini
+      - run: opdgen build --site "${{{{ matrix.site }}}}" --no-portal --prune-cache
       - name: Kunci SSH dari rahasia CI
 {_SECRETS_ENV}
         run: |
@@ -188,8 +198,8 @@ GITHUB_JOBS = f"""\
     runs-on: ubuntu-latest
     steps:
 {_SETUP}
-{_CACHE}
-      - run: opdgen build --site portal
+{_CACHE_PORTAL}
+      - run: opdgen build --site portal --prune-cache
       - name: Kunci SSH dari rahasia CI
 {_SECRETS_ENV}
         run: |
@@ -292,6 +302,10 @@ preview:
 opd:
   stage: deploy
   extends: [.ssh, .cache]
+  cache:  # cache sendiri untuk setiap job paralel: hanya yang dipakai OPD-nya (--prune-cache)
+    key: opdgen-cache-opd-$CI_NODE_INDEX-$CI_COMMIT_REF_SLUG
+    fallback_keys: [opdgen-cache-opd-$CI_NODE_INDEX-$CI_DEFAULT_BRANCH]
+    paths: [.opdgen-cache/cache.sqlite, .opdgen-cache/images/]
   parallel: 10
   resource_group: production-$CI_NODE_INDEX
   rules:
@@ -300,17 +314,21 @@ opd:
     - semua=$(ls content/*/site.yaml | cut -d/ -f2)
     - situs=$(echo "$semua" | awk -v n="$CI_NODE_TOTAL" -v i="$CI_NODE_INDEX" '(NR-1) % n == i-1')
     - pilihan=$(printf -- '--site %s ' $situs)
-    - opdgen build $pilihan --no-portal  # portal dibangun oleh job-nya sendiri
+    - opdgen build $pilihan --no-portal --prune-cache  # portal dibangun oleh job-nya sendiri
     - opdgen deploy $pilihan --to "$DEPLOY_TARGET" {_RSH}
 
 portal:
   stage: deploy
   extends: [.ssh, .cache]
+  cache:
+    key: opdgen-cache-portal-$CI_COMMIT_REF_SLUG
+    fallback_keys: [opdgen-cache-portal-$CI_DEFAULT_BRANCH]
+    paths: [.opdgen-cache/cache.sqlite, .opdgen-cache/images/]
   resource_group: production-portal
   rules:
     - if: $OPDGEN_SPLIT == "true" && $OPDGEN_JOB != "verify" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
   script:
-    - opdgen build --site portal
+    - opdgen build --site portal --prune-cache
     - opdgen deploy --site portal --to "$DEPLOY_TARGET" {_RSH}
 
 verify:

@@ -58,7 +58,14 @@ def test_github_workflow_keeps_the_report_job_and_can_split_by_agency(initialise
     jobs = load(initialised / ".github/workflows/opdgen.yml")["jobs"]
     assert "laporan" in jobs
     assert jobs["site"]["strategy"]["matrix"]["site"] == "${{ fromJSON(needs.sites.outputs.list) }}"
-    assert 'opdgen build --site "${{ matrix.site }}" --no-portal' in steps_text(jobs["site"])
+    assert 'opdgen build --site "${{ matrix.site }}" --no-portal --prune-cache' in steps_text(jobs["site"])
+    # each split job has a cache of its own, which --prune-cache keeps to what the job reads
+    keys = {name: next(s["with"]["key"] for s in jobs[name]["steps"] if "cache@" in s.get("uses", ""))
+            for name in ("site", "portal", "build")}
+    assert keys == {"site": "opdgen-cache-situs-${{ matrix.site }}-${{ github.ref_name }}-${{ github.sha }}",
+                    "portal": "opdgen-cache-portal-${{ github.ref_name }}-${{ github.sha }}",
+                    "build": "opdgen-cache-${{ github.ref_name }}-${{ github.sha }}"}
+    assert "opdgen build --site portal --prune-cache" in steps_text(jobs["portal"])
     assert "opdgen deploy --site portal" in steps_text(jobs["portal"])
 
 
@@ -72,8 +79,11 @@ def test_gitlab_pipeline(initialised: Path) -> None:
     assert doc["preview"]["environment"]["url"].startswith("$PREVIEW_URL/mr-$CI_MERGE_REQUEST_IID/")
     assert doc["opd"]["parallel"] == 10 and "opdgen verify" in doc["verify"]["script"][0]
     # each parallel job builds its agencies alone; the portal job builds the portal
-    assert "opdgen build $pilihan --no-portal" in doc["opd"]["script"]
-    assert "opdgen build --site portal" in doc["portal"]["script"]
+    assert "opdgen build $pilihan --no-portal --prune-cache" in doc["opd"]["script"]
+    assert "opdgen build --site portal --prune-cache" in doc["portal"]["script"]
+    assert doc["opd"]["cache"]["key"] == "opdgen-cache-opd-$CI_NODE_INDEX-$CI_COMMIT_REF_SLUG"
+    assert doc["portal"]["cache"]["key"] == "opdgen-cache-portal-$CI_COMMIT_REF_SLUG"
+    assert doc["opd"]["cache"]["paths"] == doc[".cache"]["cache"]["paths"]
 
 
 def test_github_and_gitea_workflows_pass_actionlint(initialised: Path) -> None:

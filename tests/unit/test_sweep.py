@@ -113,3 +113,29 @@ def test_the_summary_says_what_was_removed(repo: Path, tmp_path: Path) -> None:
     assert "Cache dirapikan: 5 entri dan 4 berkas lama yang tidak dipakai lagi dihapus" in said.output
     quiet = CliRunner().invoke(main, ["build", "--root", str(repo), "--output", str(tmp_path / "two")])
     assert "Cache" not in quiet.output  # nothing removed: nothing said
+
+
+def test_a_job_of_one_agency_prunes_its_cache_to_what_it_reads(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A split CI job (`build --site X --no-portal --prune-cache`) keeps a cache of its own."""
+    cache = repo / ".opdgen-cache"
+    run(repo, tmp_path / "whole")
+    every = entries(cache)
+    alone = {"sites": frozenset({"dinkes"}), "with_portal": False}
+    job = run(repo, tmp_path / "job", prune_cache=True, **alone)
+    assert job.swept is not None and job.swept.entries > 0
+    kept = entries(cache)
+    assert kept < every and any(ns == "search" and key.startswith("dinkes/pagefind:") for ns, key in kept)
+    assert not any(key.startswith(("portal/", "disdik/")) for ns, key in kept if ns == "search")
+
+    # what it kept is all the job needs: nothing is rendered, drawn, scanned or indexed again
+    made: list[str] = []
+    monkeypatch.setattr(bodies._Worker, "render", classmethod(lambda cls, texts: made.extend(texts) or []))
+    monkeypatch.setattr(collect, "make_preview", lambda task: made.append("preview") or b"")
+    monkeypatch.setattr(collect, "derive", lambda *a: made.append("photo") or None)
+    monkeypatch.setattr(search, "_build_one", lambda *a: made.append("pagefind") or [])
+    monkeypatch.setattr(spam, "_findings", lambda *a: made.append("spam") or b"[]")
+    again = run(repo, tmp_path / "again", **alone)
+    assert made == [] and again.swept is None  # (and without the flag it removes nothing)
+    assert tree_bytes(tmp_path / "again") == tree_bytes(tmp_path / "job")
+    assert tree_bytes(tmp_path / "job")["dinkes/index.html"] == tree_bytes(tmp_path / "whole")["dinkes/index.html"]
