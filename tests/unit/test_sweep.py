@@ -60,6 +60,18 @@ def images(cache: Path) -> set[str]:
     return {str(p.relative_to(cache)) for p in (cache / "images").rglob("*") if p.is_file()}
 
 
+def work_done(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the next builds make afresh (bodies, previews, photos, indexes, spam scans), noted
+    instead of made."""
+    made: list[str] = []
+    monkeypatch.setattr(bodies._Worker, "render", classmethod(lambda cls, texts: made.extend(texts) or []))
+    monkeypatch.setattr(collect, "make_preview", lambda task: made.append("preview") or b"")
+    monkeypatch.setattr(collect, "derive", lambda *a: made.append("photo") or None)
+    monkeypatch.setattr(search, "_build_one", lambda *a: made.append("pagefind") or [])
+    monkeypatch.setattr(spam, "_findings", lambda *a: made.append("spam") or b"[]")
+    return made
+
+
 def test_a_fresh_whole_build_removes_what_it_did_not_ask_for_and_keeps_what_it_needs(
         repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = repo / ".opdgen-cache"
@@ -74,12 +86,7 @@ def test_a_fresh_whole_build_removes_what_it_did_not_ask_for_and_keeps_what_it_n
     assert entries(cache) == needed_entries and images(cache) == needed_images
 
     # what is left is all a build needs: nothing is rendered, drawn, scanned or indexed again
-    made: list[str] = []
-    monkeypatch.setattr(bodies._Worker, "render", classmethod(lambda cls, texts: made.extend(texts) or []))
-    monkeypatch.setattr(collect, "make_preview", lambda task: made.append("preview") or b"")
-    monkeypatch.setattr(collect, "derive", lambda *a: made.append("photo") or None)
-    monkeypatch.setattr(search, "_build_one", lambda *a: made.append("pagefind") or [])
-    monkeypatch.setattr(spam, "_findings", lambda *a: made.append("spam") or b"[]")
+    made = work_done(monkeypatch)
     shutil.rmtree(cache / "stamps")
     run(repo, tmp_path / "three")
     assert made == []
@@ -129,12 +136,7 @@ def test_a_job_of_one_agency_prunes_its_cache_to_what_it_reads(
     assert not any(key.startswith(("portal/", "disdik/")) for ns, key in kept if ns == "search")
 
     # what it kept is all the job needs: nothing is rendered, drawn, scanned or indexed again
-    made: list[str] = []
-    monkeypatch.setattr(bodies._Worker, "render", classmethod(lambda cls, texts: made.extend(texts) or []))
-    monkeypatch.setattr(collect, "make_preview", lambda task: made.append("preview") or b"")
-    monkeypatch.setattr(collect, "derive", lambda *a: made.append("photo") or None)
-    monkeypatch.setattr(search, "_build_one", lambda *a: made.append("pagefind") or [])
-    monkeypatch.setattr(spam, "_findings", lambda *a: made.append("spam") or b"[]")
+    made = work_done(monkeypatch)
     again = run(repo, tmp_path / "again", **alone)
     assert made == [] and again.swept is None  # (and without the flag it removes nothing)
     assert tree_bytes(tmp_path / "again") == tree_bytes(tmp_path / "job")
