@@ -12,6 +12,7 @@ import re
 import markdown
 from markdown.extensions.toc import slugify as _toc_slugify
 
+from opdgen.markup.quickblock import quicken_blocks, quicken_toc
 from opdgen.markup.quickinline import quicken
 
 # Ids the theme uses for itself: a heading "Konten" must not become a second id="konten".
@@ -38,8 +39,10 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
-        if quick:  # the same HTML, without the inline tries that cannot match (tests compare)
+        if quick:  # the same HTML, without the tries and tests that cannot match (tests compare)
             quicken(self._md)
+            quicken_blocks(self._md)
+            quicken_toc(self._md)
 
     def render(self, text: str) -> str:
         self._md.reset()

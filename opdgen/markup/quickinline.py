@@ -11,7 +11,7 @@ can match; when the text lacks it, the try is skipped, which is exactly what a f
 Only patterns whose expression we checked are skipped: each is recognised by a fingerprint of its
 expression's source, so a Markdown release that changes a pattern gets that pattern tried as
 before. The loop we replace is recognised the same way; if Markdown changes it, nothing is
-changed here (`quicken` returns False). tests/unit/test_quick_inline.py renders varied and random
+changed here (`quicken` returns False). tests/unit/test_quick_markdown.py renders varied and random
 Markdown both ways and compares the bytes.
 """
 
