@@ -418,9 +418,19 @@ def _kept_sites(kept_in: Path, inputs: Inputs | None, now: datetime, changes: Ch
     """Sites loaded by earlier builds whose files did not change since (none without inputs)."""
     if inputs is None:
         return {}
-    return snapshot.load_sites(kept_in, inputs.context, inputs.markdown, now,
-                               changes.sources if changes is not None else (),
-                               PreviewFiles(cache_dir / IMAGES))
+    # the kept sites are hundreds of thousands of objects that live until the build ends: made with
+    # the cyclic collector paused (its scans of them while unpickling took a tenth of the time),
+    # then left out of its scans (gc.freeze; _collector_tuned freezes what the build loads too)
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return snapshot.load_sites(kept_in, inputs.context, inputs.markdown, now,
+                                   changes.sources if changes is not None else (),
+                                   PreviewFiles(cache_dir / IMAGES))
+    finally:
+        if paused:
+            gc.enable()
+        gc.freeze()
 
 
 def _check_menus(region: Region, files: list[OutputFile], problems: Problems, only: frozenset[str]) -> None:
