@@ -338,32 +338,54 @@ def build(options: BuildOptions) -> BuildResult:
     cache_dir = options.cache_dir or options.root / CACHE_DIR
     kept_in = snapshot.folder(stamp_file)
     kept: dict[str, Site] | None = None
-    assumed: tuple[Stamp, Changes | None] | None = None
     inputs = input_digest(options) if whole else None  # before reading: an edit during the build counts
     last = read_stamp(stamp_file)
     # the inputs changed since the last clean build, so it is not up to date whatever output/ holds:
-    # a big output is walked by a helper process (uptodate.OutputWalk) while the kept sites load,
-    # with the changes as they are if output/ proves intact
+    # a big output is walked by a helper process (uptodate.OutputWalk) while the build goes on as if
+    # output/ were intact (only posts changed: the pages are made into the spare tree meanwhile), and
+    # its walk decides before anything is swapped in; if output/ was altered, that work is dropped
+    # and the build starts again without trusting it
     changed = inputs is not None and last is not None and last.inputs != inputs.digest
     with OutputWalk(output) if changed and last is not None and OutputWalk.wanted(last) \
             else contextlib.nullcontext() as walking:
         if walking is not None and inputs is not None and last is not None:
-            assumed = last, since_last_build(Verdict(None, True, last), inputs, stamp_file, options.now)
-            kept = _kept_sites(kept_in, inputs, options.now, assumed[1], cache_dir)
+            assumed = since_last_build(Verdict(None, True, last), inputs, stamp_file, options.now)
+            kept = _kept_sites(kept_in, inputs, options.now, assumed, cache_dir)
+            if assumed is not None:
+                def confirm() -> Verdict | None:  # the walk's verdict, when it bears the assumption out
+                    verdict = judge(options, output, stamp_file, inputs, walking)
+                    return verdict if verdict.intact and verdict.previous == last else None
+
+                done = _render_and_write(options, output, stamp_file, cache_dir, inputs, kept, assumed,
+                                         None, started, confirm)
+                if done is not None:
+                    return done
         verdict = judge(options, output, stamp_file, inputs, walking)
     if verdict.fresh is not None:
         return _done(BuildResult(problems=Problems(), up_to_date=verdict.fresh), started)
-    if assumed is not None and verdict.intact and verdict.previous == assumed[0]:
-        changes = assumed[1]
-    else:
-        changes = since_last_build(verdict, inputs, stamp_file, options.now)
-    remove_stamp(stamp_file)
-    remove_sidecar(stamp_file)
-    if kept is None:
+    changes = since_last_build(verdict, inputs, stamp_file, options.now)
+    if kept is None:  # (those loaded above stand whatever the changes: each is keyed by its files)
         kept = _kept_sites(kept_in, inputs, options.now, changes, cache_dir)
+    done = _render_and_write(options, output, stamp_file, cache_dir, inputs, kept, changes, verdict, started)
+    assert done is not None
+    return done
+
+
+def _render_and_write(options: BuildOptions, output: Path, stamp_file: Path, cache_dir: Path,
+                      inputs: Inputs | None, kept: dict[str, Site], changes: Changes | None,
+                      verdict: Verdict | None, started: float,
+                      confirm: Callable[[], Verdict | None] | None = None) -> BuildResult | None:
+    """The build proper, once the changes since the last clean build are known; `verdict`: the
+    up-to-date check's, or None when the build goes ahead on the assumption that output/ is intact,
+    with `confirm` to call before anything in output/ changes: None from it (output/ was altered)
+    drops what was made (the writer's spare tree converges at the next build) and returns None."""
+    kept_in = snapshot.folder(stamp_file)
+    if verdict is not None:  # (an assumed build removes them once confirmed, below)
+        remove_stamp(stamp_file)
+        remove_sidecar(stamp_file)
     # output/ changed since the last clean build (or nobody knows): reuse a page only after checking its
     # bytes; serve's output is its own private folder
-    verify = not verdict.intact and options.preview_url is None
+    verify = verdict is not None and not verdict.intact and options.preview_url is None
     # a whole build that reads every site afresh asks the cache for all it needs, from loading to
     # writing; once it has succeeded, the rest goes (build.sweep). Only then: with kept sites, or
     # only some files changed, a build reads part of the cache.
@@ -373,7 +395,7 @@ def build(options: BuildOptions) -> BuildResult:
             result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
                                                     changes=changes, kept_sites=kept, inputs=inputs,
                                                     snapshots=kept_in if inputs is not None else None),
-                                write_to=output, known=verdict.files)
+                                write_to=output, known=verdict.files if verdict is not None else None)
         except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
             result = BuildResult(problems=Problems())
             result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
@@ -382,6 +404,14 @@ def build(options: BuildOptions) -> BuildResult:
         result.kept = frozenset(kept) & ({s.slug for s in result.region.sites} if result.region else set())
         saved = False
         try:
+            if confirm is not None:
+                confirmed = confirm()
+                if confirmed is None:
+                    return None
+                remove_stamp(stamp_file)
+                remove_sidecar(stamp_file)
+                if result.writer is not None:  # the current output's files, as the walk found them
+                    result.writer.known = confirmed.files
             if not result.ok or result.writer is None:
                 return _done(result, started)
             with progress.stage("progress.write"):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from opdgen.build import uptodate
+from opdgen.build import pipeline, uptodate
 from tests.conftest import POST, tree_bytes
 
 B = "content/dinkes/berita/"
@@ -73,6 +73,37 @@ def test_an_edit_builds_and_matches_a_clean_build(repo: Path, run_cli: Callable[
     assert NOTHING in build(run_cli, repo)
     build(run_cli, repo, "--output", str(tmp_path / "clean"))
     assert tree_bytes(repo / "output") == tree_bytes(tmp_path / "clean")
+
+
+def test_an_edit_over_an_altered_output_trusts_nothing(repo: Path, run_cli: Callable[..., Result],
+                                                       tmp_path: Path, walks: list[str | None],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apart, the build goes ahead while output/ is walked, as if it were intact (only a post
+    changed); the walk then shows a page altered that this post is not on, and the build starts
+    again, judging every page: the page is repaired, as a build that walked first repairs it."""
+    attempts: list[bool] = []  # whether each attempt knew output/'s verdict
+    render_and_write = pipeline._render_and_write
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        attempts.append(args[7] is not None)
+        return render_and_write(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_render_and_write", spied)
+    post = repo / B / "2026-11-20-imunisasi.md"
+    post.write_text(post.read_text().replace("dimulai di seluruh", "dimulai serentak di seluruh"))
+    page = repo / "output/dinkes/pengumuman/index.html"
+    page.write_text("<p>judi online</p>")
+    assert NOTHING not in build(run_cli, repo)
+    assert attempts == ([False, True] if uptodate.WALK_APART == 0 else [True])
+    assert b"judi" not in page.read_bytes()
+    assert "serentak" in (repo / "output/dinkes/berita/imunisasi/index.html").read_text()
+    build(run_cli, repo, "--output", str(tmp_path / "clean"))
+    assert tree_bytes(repo / "output") == tree_bytes(tmp_path / "clean")
+    attempts.clear()
+    post.write_text(post.read_text().replace("serentak", "bersama"))  # and output/ intact: one attempt
+    assert NOTHING not in build(run_cli, repo)
+    assert attempts == [uptodate.WALK_APART != 0]
+    assert "bersama" in (repo / "output/dinkes/berita/imunisasi/index.html").read_text()
 
 
 def test_same_size_rewrite_is_seen(repo: Path, run_cli: Callable[..., Result], walks: list[str | None]) -> None:
