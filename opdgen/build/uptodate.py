@@ -205,7 +205,7 @@ class OutputWalk:
     def __init__(self, output: Path) -> None:
         self._blob = Path(tempfile.gettempdir()) / f"opdgen-walk-{os.getpid()}-{secrets.token_hex(8)}"
         self._digest: str | None = None
-        self._files: dict[str, Known] | None = None
+        self._files: Mapping[str, Known] | None = None
         self._spawner: Spawner | None = None
         self._answer: Future[dict[str, Any]] | None = None
         try:
@@ -229,7 +229,7 @@ class OutputWalk:
             self._answer = None
         return self._digest
 
-    def files(self) -> dict[str, Known] | None:
+    def files(self) -> Mapping[str, Known] | None:
         """output/'s files with their identities (only after digest() says the walk succeeded)."""
         if self._files is None and self._digest:
             try:

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from opdgen.build import progress
-from opdgen.build.walk import Identity, files_digest
+from opdgen.build.walk import Identity, Walked, files_digest
 from opdgen.outputs.files import OutputFile
 from opdgen.outputs.manifest import SERVER_DIR
 
@@ -109,7 +109,7 @@ class Writer:
         # the current output's files as the up-to-date check found them (opdgen.build.uptodate), so
         # an unchanged file needs no lstat; and the new output's, for the next check (identities)
         self.known = known
-        self.identities: dict[str, Identity | None] = {}  # None: lstat it after the swap
+        self.identities: dict[str, Identity | str | None] = {}  # None: lstat it after the swap
         self.staging = self.output_dir.with_name(self.output_dir.name + ".opdgen-new")
         recover(self.output_dir)
         self.keep = set(keep)
@@ -262,6 +262,11 @@ class Writer:
         known = self.known.get(rel) if self.known is not None else None
         return known or os.lstat(f"{self.output_dir}/{rel}")
 
+    def _current_row(self, rel: str) -> Identity | str:
+        """_current, or the row a walk apart wrote for the file (walk.files_digest takes either)."""
+        found = self.known.row(rel) if isinstance(self.known, Walked) else None
+        return found if found is not None else self._current(rel)
+
     def output_digest(self) -> str:
         """After finish: uptodate.output_digest of the new output, from what this writer saw and
         made, without walking it again."""
@@ -280,8 +285,8 @@ class Writer:
         new_roots = {rel.partition("/")[0] for rel in self.done}
         for root in sorted(self.waiting):  # nothing written there: the same files as now?
             if set(self.waiting[root]) == current.get(root):
-                for rel in self.waiting[root]:
-                    self.identities[rel] = self._current(rel)
+                for rel in self.waiting[root]:  # (a walk's row stands for the identity itself)
+                    self.identities[rel] = self._current_row(rel)
             else:
                 self._touch(root)
         self.waiting.clear()

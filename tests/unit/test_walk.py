@@ -40,6 +40,10 @@ def test_the_walk_read_back_is_the_walk_done_here(tmp_path: Path) -> None:
         "index.html", "berita/x/index.html", "pagefind/fragment/a.pf_fragment", "portal/feed.xml"}
     assert all(same(back[rel], here[rel]) for rel in here)
     assert walk.files_digest(back) == digest
+    # each row as the walk wrote it stands for the file's identity (the writer's unchanged files)
+    rows = {rel: back.row(rel) for rel in back}
+    assert all(isinstance(r, str) for r in rows.values()) and back.row("nothing.html") is None
+    assert walk.files_digest({**rows, "index.html": here["index.html"]}) == digest
 
 
 def test_a_link_or_no_folder_is_no_walk(tmp_path: Path) -> None:
