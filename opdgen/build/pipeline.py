@@ -221,7 +221,7 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         previous_pages.set_result(reuse)
         spam.finish(problems)
         check_register(region, problems, options.sites)  # PPID: broken file links, freshness notices
-        check_standing(repo, region, problems, options.sites)  # notices: missing halaman
+        check_standing(region, problems, options.sites)  # notices: missing halaman
         if theme is None or env is None or problems.has_errors:
             return _done(result, started)
         result.carried = frozenset(carried)

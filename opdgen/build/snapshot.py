@@ -46,7 +46,7 @@ from opdgen.build.uptodate import boundary
 from opdgen.content.model import Site
 from opdgen.media.cache import PreviewFiles
 
-FORMAT = 2
+FORMAT = 3  # 3: Site.halaman_drafts
 _STDLIB: dict[tuple[str, str], Any] = {
     ("datetime", "datetime"): datetime,
     ("datetime", "date"): date,

@@ -244,10 +244,11 @@ class _SiteLoader:
         self._check_duplicates(posts)
         logo = self._logo(folder, site_config)
         release = min((p.date for p in posts if p.is_scheduled and p.date is not None), default=None)
+        drafts = frozenset(p.slug for p in posts if p.kind is Kind.HALAMAN and p.is_draft)
         if not self.options.include_drafts:  # DESIGN: drafts and scheduled posts stay out
             posts = [p for p in posts if not p.is_draft and not p.is_scheduled]
         return Site(config=site_config, posts=tuple(sorted(posts, key=_post_order)), logo=logo,
-                    documents=self.media.documents(folder), next_release=release)
+                    documents=self.media.documents(folder), next_release=release, halaman_drafts=drafts)
 
     def add_previews(self, sites: list[Site]) -> list[Site]:
         """Every post's Open Graph image (opdgen.media.social), the missing ones made in parallel."""

@@ -72,6 +72,9 @@ class Site:
     logo: MediaImage | None = None  # processed like every image (opdgen.media)
     documents: tuple[Document, ...] = ()  # media/ and dokumen/ documents, published as they are
     next_release: datetime | None = None  # earliest scheduled post held back (not among posts)
+    # the halaman whose files say draft: true, by slug (public.standing tells a page that is still
+    # a draft from a missing one; the loader read them all, and drops them)
+    halaman_drafts: frozenset[str] = frozenset()
 
     @property
     def slug(self) -> str:

@@ -5,8 +5,9 @@ the check off). `opdgen check` reports each site's missing ones as one notice (n
 missing page must not stop the news); `opdgen report` counts them; `opdgen new halaman` and
 `opdgen init` write them with guidance (opdgen.public.standing_guides).
 
-The check itself (present_pages, find_gap, record_gaps) is pure. Only `entries_on_disk` reads,
-through fsguard, to tell a page that is still a draft (the loader drops drafts) from a missing one.
+The check itself (present_pages, find_gap, record_gaps) is pure: a build tells a page that is still
+a draft from a missing one by what its loader saw (Site.halaman_drafts). Only `entries_on_disk`
+reads, through fsguard, for the commands that run without loading the sites (scaffold).
 opdgen.config imports this module only when it checks `standing_pages:` (this one imports the loader).
 """
 
@@ -157,9 +158,10 @@ def _is_draft(repo: Repo, path: Path) -> bool:
     return False
 
 
-def check_standing(repo: Repo, region: Region, problems: Problems, only: Collection[str] = (),
+def check_standing(region: Region, problems: Problems, only: Collection[str] = (),
                    content_dir: str = CONTENT_DIR) -> None:
-    """`check`: a notice for every site being built that lacks standing pages."""
+    """`check`: a notice for every site being built that lacks standing pages (a draft one is told
+    apart by the loader's Site.halaman_drafts: no file is read again)."""
     pages = region.config.standing_pages
     if not pages:
         return
@@ -167,11 +169,7 @@ def check_standing(repo: Repo, region: Region, problems: Problems, only: Collect
     for site in region.sites:
         if only and site.slug not in only:
             continue
-        present = present_pages(site.posts)
-        if all(p in present for p in pages):
-            continue
-        on_disk = entries_on_disk(repo, repo.root / content_dir / site.slug)
-        gap = find_gap(site.slug, pages, present, drafts_of(on_disk))
+        gap = find_gap(site.slug, pages, present_pages(site.posts), site.halaman_drafts)
         if gap is not None:
             gaps.append(gap)
     record_gaps(gaps, problems, content_dir)
