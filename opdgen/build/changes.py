@@ -23,7 +23,7 @@ import contextlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -37,6 +37,7 @@ FORMAT = 1
 class Changes:
     sources: frozenset[str]  # repository paths of the Markdown files whose identity changed
     signatures: Mapping[str, str]  # the last build's signature of each published post, by source
+    counts: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # its files, pages by web root
 
 
 def sidecar(stamp_file: Path) -> Path:
@@ -62,7 +63,7 @@ def since_last_build(verdict: Verdict, inputs: Inputs | None, stamp_file: Path,
     if markdown.keys() != inputs.markdown.keys():
         return None  # a post was added, removed or renamed: listings and neighbours move
     changed = frozenset(rel for rel, identity in inputs.markdown.items() if markdown[rel] != identity)
-    return Changes(changed, signatures)
+    return Changes(changed, signatures, stamp.roots)
 
 
 def signature(post: Post) -> str:

@@ -27,7 +27,7 @@ from opdgen.build.changes import (
     trusted_sources,
     write_sidecar,
 )
-from opdgen.build.serving import release_date, serving_outputs
+from opdgen.build.serving import release_date, serving_outputs, serving_unchanged
 from opdgen.build.sweep import Swept, sweep
 from opdgen.build.uptodate import (
     Inputs,
@@ -50,7 +50,7 @@ from opdgen.content.model import Region, Site
 from opdgen.fsguard import Repo
 from opdgen.markup.bodies import default_jobs
 from opdgen.media.cache import IMAGES, PreviewFiles
-from opdgen.outputs.files import OutputFile, PageReuse, StateFile
+from opdgen.outputs.files import OutputFile, PageReuse, StateFile, state_root
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
 from opdgen.outputs.search import previous_bundles, search_files
@@ -100,6 +100,9 @@ class BuildResult:
     removed_pages: tuple[str, ...] = ()  # pages of the previous output this build no longer has
     trusted: frozenset[str] | None = None  # pages were kept by their deps: only these posts changed
     carried: frozenset[str] = frozenset()  # sites whose last output was reused whole (none changed)
+    # of those, the web roots the writer left as they are, unseen (serving files and all unchanged):
+    # their files are not in `files`, only counted here (files, pages; from the last build's stamp)
+    untouched: dict[str, tuple[int, int]] = field(default_factory=dict)
     kept: frozenset[str] = frozenset()  # sites taken as an earlier build loaded them (build.snapshot)
     sidecar: str | None = None  # changes.sidecar_text, made while the search indexes were built
     prepared: dict[str, bool] | None = None  # snapshot.prepare_sites, done while they were built
@@ -114,18 +117,29 @@ class BuildResult:
     def pages(self) -> int:
         if self.up_to_date is not None:
             return self.up_to_date.pages
-        return sum(1 for f in self.files if f.is_page)
+        return sum(1 for f in self.files if f.is_page) + sum(pages for _, pages in self.untouched.values())
 
     @property
     def site_count(self) -> int:
         if self.up_to_date is not None:
             return self.up_to_date.sites
-        roots = {str(f.path).partition("/")[0] for f in self.files}  # str(path) is kept by the path
-        return sum(1 for root in roots if not root.startswith("."))
+        roots = {str(f.path).partition("/")[0] for f in self.files} | set(self.untouched)  # (str(path) is
+        return sum(1 for root in roots if not root.startswith("."))  # kept by the path)
 
     @property
     def file_count(self) -> int:
-        return self.up_to_date.files if self.up_to_date is not None else len(self.files)
+        if self.up_to_date is not None:
+            return self.up_to_date.files
+        return len(self.files) + sum(files for files, _ in self.untouched.values())
+
+    def root_counts(self) -> dict[str, tuple[int, int]]:
+        """Files and pages by web root (uptodate.Stamp.roots)."""
+        counts = dict(self.untouched)
+        for f in self.files:
+            root = state_root(str(f.path))
+            files, pages = counts.get(root, (0, 0))
+            counts[root] = (files + 1, pages + f.is_page)
+        return counts
 
     @property
     def pages_written(self) -> int:
@@ -214,9 +228,12 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                 # starts before the previous output's pages are loaded, and laying out its documents
                 # is quicker when this thread does not share the interpreter
                 launched.wait(timeout=2)
+        output = options.output or options.root / "output"
+        # the web roots rendered (the carried ones' pages.json are read only if they are not kept whole)
+        rendered = {slug for slug in built if slug not in carried} | {PORTAL_SLUG} if carried else None
         with _lasting():  # (the collector's scans were a quarter of the time)
-            reuse = (PageReuse.load(options.output or options.root / "output", verify=options.verify_reuse,
-                                    files=known) if reusing else None)
+            reuse = (PageReuse.load(output, verify=options.verify_reuse, files=known, roots=rendered)
+                     if reusing else None)
         if reuse is not None:
             reuse.trusted = trusted
         previous_pages.set_result(reuse)
@@ -226,13 +243,23 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         if theme is None or env is None or problems.has_errors:
             return _done(result, started)
         result.carried = frozenset(carried)
-        keep: list[str] = []
+        others: list[str] = []
         if options.sites:  # carry the other sites over unchanged, with their nginx.conf and manifest
             others = [s.slug for s in region.sites if s.slug not in options.sites]
             others += [slug for slug, _ in region.elsewhere]  # (--no-portal: not even read)
             if not options.with_portal:
                 others.append(PORTAL_SLUG)
-            keep = [*others, *(f"{SERVER_DIR}/{slug}" for slug in others)]
+        released = release_date(options.root, region)
+        if carried and write_to is not None and options.changes is not None:
+            # a carried agency whose serving files (security.txt's date) are as its output has them
+            # is left whole by the writer: its files, manifest and pages.json are the last build's
+            counts = options.changes.counts
+            bases = {site.slug: site.config.base_url for site in region.sites}
+            result.untouched = {
+                slug: counts[slug] for slug in sorted(carried) if slug in counts
+                and serving_unchanged(output, slug, bases[slug], region.config, released)}
+            others += result.untouched
+        keep = [*others, *(f"{SERVER_DIR}/{slug}" for slug in others)]
 
         def put(made: Iterable[OutputFile]) -> list[OutputFile]:
             return result.writer.put_all(made) if result.writer is not None else list(made)
@@ -242,7 +269,9 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                 result.writer = Writer(write_to, keep, known)
             with progress.stage("progress.render", len(region.sites) + options.with_portal):
                 for site in region.sites:
-                    if site.slug in carried:
+                    if site.slug in result.untouched:
+                        pass
+                    elif site.slug in carried:
                         assert reuse is not None
                         files += put(reuse.carry(site.slug))
                     elif site.slug in built:
@@ -265,7 +294,6 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             # while Pagefind finishes: the serving files of the web roots that are all there (the
             # agencies carried over: none of their bundles is being made), every file's entry so far
             # in the page keys for the next build
-            released = release_date(options.root, region)
             ready = carried if search is not None else set()
             files += put(serving_outputs(files, region, options.root, released, ready.__contains__))
             state = StateFile(reuse)
@@ -280,7 +308,7 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             state.add(made := put(serving_outputs(files, region, options.root, released,
                                                   lambda web_root: web_root not in ready)))
             files += made
-            files += put([state.file()])
+            files += put(state.files())
             if result.writer is None:  # (the writer refuses a second file at a path as it comes)
                 check_unique(files)
         except ProblemError as exc:
@@ -295,7 +323,9 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         result.files = files
         if reuse is not None:
             kept = {str(f.path) for f in files}
-            result.removed_pages = tuple(sorted(p for p in reuse.previous if p not in kept))
+            result.removed_pages = tuple(sorted(
+                p for root in reuse.roots() if root not in result.untouched
+                for p in reuse.state(root).previous if p not in kept))
     return _done(result, started)
 
 
@@ -419,7 +449,7 @@ def _render_and_write(options: BuildOptions, output: Path, stamp_file: Path, cac
                 result.stats = result.writer.finish()
             if inputs is not None and result.region is not None and not result.problems.warnings:
                 write_stamp(stamp_file, output, inputs, result.region, result.site_count, result.pages,
-                            len(result.files), result.writer.output_digest())
+                            result.file_count, result.writer.output_digest(), result.root_counts())
                 write_sidecar(stamp_file, inputs, result.region, result.sidecar)
                 region = result.region
                 snapshot.save_sites(kept_in, inputs.context, inputs.markdown, region.now,

@@ -29,7 +29,7 @@ import stat
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from importlib import metadata
 from pathlib import Path
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from opdgen.build.pipeline import BuildOptions
     from opdgen.content.model import Region
 
-FORMAT = 3
+FORMAT = 4
 DEPENDENCIES = ("jinja2", "markdown", "nh3", "pillow", "pyyaml", "pagefind-bin", "markupsafe")
 _PACKAGE = Path(opdgen.__file__).resolve().parent
 
@@ -63,6 +63,9 @@ class Stamp:
     sites: int
     pages: int
     files: int
+    # files and pages by web root (pages.json's: opdgen.outputs.files.state_root), so that a build
+    # that carries a web root over whole still counts what it holds
+    roots: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +158,11 @@ def read_stamp(path: Path) -> Stamp | None:
         raw = json.loads(path.read_text("utf-8"))
         if raw.get("format") != FORMAT:
             return None
+        roots = {str(root): (int(files), int(pages)) for root, (files, pages) in raw["roots"].items()}
         return Stamp(str(raw["inputs"]), str(raw["context"]), str(raw["outputs"]),
                      datetime.fromisoformat(raw["built_at"]),
                      datetime.fromisoformat(raw["valid_until"]), int(raw["sites"]), int(raw["pages"]),
-                     int(raw["files"]))
+                     int(raw["files"]), roots)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -249,13 +253,16 @@ class OutputWalk:
 
 
 def write_stamp(stamp_file: Path, output: Path, inputs: Inputs, region: Region, sites: int, pages: int,
-                files: int, outputs: str | None = None) -> None:
+                files: int, outputs: str | None = None,
+                roots: Mapping[str, tuple[int, int]] | None = None) -> None:
     """Record a clean build's inputs, after the swap. The old stamp goes before the build writes
-    anything (remove_stamp), so a build killed half-way leaves none and the next build is full."""
+    anything (remove_stamp), so a build killed half-way leaves none and the next build is full.
+    `roots`: files and pages by web root (Stamp.roots)."""
     data = {"format": FORMAT, "inputs": inputs.digest, "context": inputs.context,
             "built_at": region.now.isoformat(),
             "valid_until": valid_until(region).isoformat(), "sites": sites, "pages": pages,
-            "files": files, "outputs": outputs or output_digest(output)}  # outputs: known from the writer
+            "files": files, "outputs": outputs or output_digest(output),  # outputs: known from the writer
+            "roots": {root: list(counts) for root, counts in sorted((roots or {}).items())}}
     try:  # without a stamp the next build is simply a full one
         stamp_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = stamp_file.with_suffix(".tmp")

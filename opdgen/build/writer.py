@@ -276,13 +276,20 @@ class Writer:
         """Swap in every web root that differs from the current output's, remove the ones no longer
         wanted, and leave the others (and the kept folders) as they are."""
         current = self._current_roots()
+        whole = set()  # kept web roots nothing was put in: left as they are, file by file unseen
         for name in sorted(self.keep):  # kept folders: their files as the current output has them
-            root = name.partition("/")[0]
+            root, _, below = name.partition("/")
+            if not below and root not in self.listed and root not in self.waiting and root in current:
+                whole.add(root)
+                for rel in current[root]:  # (a walk's row stands for the identity itself)
+                    self.identities[rel] = self._current_row(rel)
+                self.unchanged += len(current[root])
+                continue
             for rel in sorted(current.get(root, ())):
                 if (rel == name or rel.startswith(f"{name}/")) and rel not in self.done:
                     self.done.add(rel)
                     self._unchanged(rel)
-        new_roots = {rel.partition("/")[0] for rel in self.done}
+        new_roots = {rel.partition("/")[0] for rel in self.done} | whole
         for root in sorted(self.waiting):  # nothing written there: the same files as now?
             if set(self.waiting[root]) == current.get(root):
                 for rel in self.waiting[root]:  # (a walk's row stands for the identity itself)

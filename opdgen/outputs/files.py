@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
+import os
 import stat
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -67,45 +70,44 @@ def page_file(root: str, rel: str) -> PurePosixPath:
     return PurePosixPath(root) / rel / "index.html"
 
 
-STATE_FILE = PurePosixPath(".opdgen/pages.json")
+SERVER_DIR = ".opdgen"  # output/.opdgen/<web root>/: files for the server, never published
+STATE_NAME = "pages.json"
 SERVING = "serving:"  # a dep of the files each build adds to every web root (opdgen.build.serving)
-STATE_FORMAT = 4
+STATE_FORMAT = 5
 
 
-class PageReuse:
-    """What the previous build rendered (page key and digest by path), and the output holding it.
+def state_root(path: str) -> str:
+    """The web root whose pages.json lists the output file at `path`: its top folder, or for a
+    server file (.opdgen/<root>/nginx.conf) the root it serves."""
+    top, _, rest = path.partition("/")
+    if top == SERVER_DIR and "/" in rest:
+        return rest.partition("/")[0]
+    return top
 
-    A page whose key is unchanged and whose file is still there is not rendered again: the writer
-    links the old file. The key covers the template set, the page's variables and every post shown.
-    """
 
-    def __init__(self, output_dir: Path | None, previous: Mapping[str, tuple[str, str]],
-                 verify: bool = True, deps: Mapping[str, frozenset[str]] | None = None) -> None:
-        self.output_dir = output_dir
-        self.previous = previous
-        self.verify = verify  # read and hash a file before reusing it (unless output/ is known intact)
-        self.deps = deps or {}  # what each previous page was made from (its OutputFile.deps)
-        # the sources changed since the previous build when nothing else changed and output/ is
-        # intact (opdgen.build.changes): a page whose deps, then and now, miss all of them is reused
-        # without computing its key. None: every page is judged by its key.
-        self.trusted: frozenset[str] | None = None
-        # every file of the previous output by web root: digest, key ("" when unkeyed), deps, is a page
-        self.every: dict[str, dict[str, tuple[str, str, frozenset[str], bool]]] = {}
-        self.reused = 0
-        self.rendered = 0
-        # the previous pages.json's sorted sources and each set of deps as numbers into them: a build
-        # that shows the same sources numbers the sets it reused without sorting them again
-        self.sources: list[str] = []
-        self.numbers: dict[frozenset[str], list[int]] = {}
-        self.files: Mapping[str, Identity] | None = None  # output_dir's files, when known (load)
+def state_path(root: str) -> PurePosixPath:
+    """Where the pages.json of web root `root` lives: .opdgen/<root>/pages.json."""
+    return PurePosixPath(SERVER_DIR) / root / STATE_NAME
+
+
+@dataclass(slots=True)
+class RootState:
+    """What one web root's pages.json says of the previous build's files (PageReuse)."""
+
+    previous: dict[str, tuple[str, str]] = field(default_factory=dict)  # keyed files: key, digest
+    deps: dict[str, frozenset[str]] = field(default_factory=dict)  # every file: its deps
+    # every file: digest, key ("" when unkeyed), deps, is a page
+    every: dict[str, tuple[str, str, frozenset[str], bool]] = field(default_factory=dict)
+    # the file's sorted sources and each set of deps as numbers into them: a build that shows the same
+    # sources numbers the sets it reused without sorting them again
+    sources: list[str] = field(default_factory=list)
+    numbers: dict[frozenset[str], list[int]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, output_dir: Path, verify: bool = True,
-             files: Mapping[str, Identity] | None = None) -> PageReuse:
-        """`files`: every file of output_dir by relative path with its identity (lstat), when the
-        build has just walked it: a page is then looked up there, not on disk."""
+    def read(cls, data: bytes | str) -> RootState:
+        """A pages.json's state; empty when it is not one this version writes."""
         try:
-            raw = json.loads((output_dir / STATE_FILE).read_text("utf-8"))
+            raw = json.loads(data)
             if raw.get("format") != STATE_FORMAT:
                 raise ValueError(raw.get("format"))
             sources = [str(d) for d in raw["sources"]]
@@ -113,35 +115,135 @@ class PageReuse:
             # raises: list indices are ints)
             source = sources.__getitem__
             sets = [frozenset(map(source, numbers)) for numbers in raw["sets"]]
-            numbered = {made_of: sorted(numbers) for made_of, numbers in zip(sets, raw["sets"], strict=True)}
-            previous, deps = {}, {}
-            every: dict[str, dict[str, tuple[str, str, frozenset[str], bool]]] = {}
+            state = cls(sources=sources)
+            state.numbers = {made_of: sorted(numbers)
+                             for made_of, numbers in zip(sets, raw["sets"], strict=True)}
+            previous, deps, every = state.previous, state.deps, state.every
             for path, (digest, key, number, is_page) in raw["files"].items():
                 if type(path) is not str or type(digest) is not str or type(key) is not str:
                     raise TypeError(path)
                 made_of = deps[path] = sets[number]
-                root = every.get(top := path.partition("/")[0])
-                if root is None:
-                    root = every[top] = {}
-                root[path] = (digest, key, made_of, is_page == 1)
+                every[path] = (digest, key, made_of, is_page == 1)
                 if key:
                     previous[path] = (key, digest)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            previous, deps, every, sources, numbered = {}, {}, {}, [], {}
-        reuse = cls(output_dir, previous, verify, deps)
-        reuse.sources, reuse.numbers = sources, numbered
+            return state
+        except (ValueError, KeyError, TypeError, IndexError):
+            return cls()
+
+
+class _ByPath(Mapping[str, Any]):
+    """One field of every web root's RootState as a single mapping by output path (the web roots'
+    states are read as a path of theirs is asked for; iterating reads them all)."""
+
+    def __init__(self, reuse: PageReuse, name: str) -> None:
+        self._reuse, self._name = reuse, name
+
+    def _of(self, path: str) -> dict[str, Any]:
+        return getattr(self._reuse.state(state_root(path)), self._name)  # type: ignore[no-any-return]
+
+    def __getitem__(self, path: str) -> Any:
+        return self._of(path)[path]
+
+    def get(self, path: str, default: Any = None) -> Any:
+        return self._of(path).get(path, default)
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and path in self._of(path)
+
+    def __iter__(self) -> Iterator[str]:
+        for root in self._reuse.roots():
+            yield from getattr(self._reuse.state(root), self._name)
+
+    def __len__(self) -> int:
+        return sum(len(getattr(self._reuse.state(root), self._name)) for root in self._reuse.roots())
+
+
+class PageReuse:
+    """What the previous build made (page key and digest by path), and the output holding it: one
+    pages.json per web root (.opdgen/<root>/pages.json), each read when the build first asks for
+    one of its files, so that after an edit the agencies carried over whole are never read.
+
+    A page whose key is unchanged and whose file is still there is not rendered again: the writer
+    links the old file. The key covers the template set, the page's variables and every post shown.
+    """
+
+    def __init__(self, output_dir: Path | None, previous: Mapping[str, tuple[str, str]] | None = None,
+                 verify: bool = True, deps: Mapping[str, frozenset[str]] | None = None) -> None:
+        """`previous` and `deps`: the previous build's files, given (else read from output_dir)."""
+        self.output_dir = output_dir
+        self.verify = verify  # read and hash a file before reusing it (unless output/ is known intact)
+        # the sources changed since the previous build when nothing else changed and output/ is
+        # intact (opdgen.build.changes): a page whose deps, then and now, miss all of them is reused
+        # without computing its key. None: every page is judged by its key.
+        self.trusted: frozenset[str] | None = None
+        self.reused = 0
+        self.rendered = 0
+        self.files: Mapping[str, Identity] | None = None  # output_dir's files, when known (load)
+        self._states: dict[str, RootState] = {}
+        self._lock = threading.Lock()
+        self._roots: list[str] | None = None
+        if previous is not None or deps is not None:  # given: nothing is read
+            for path, entry in (previous or {}).items():
+                self.state_of(path).previous[path] = entry
+            for path, made_of in (deps or {}).items():
+                self.state_of(path).deps[path] = made_of
+            self._roots = sorted(self._states)
+        self.previous: Mapping[str, tuple[str, str]] = _ByPath(self, "previous")
+        self.deps: Mapping[str, frozenset[str]] = _ByPath(self, "deps")
+
+    @classmethod
+    def load(cls, output_dir: Path, verify: bool = True, files: Mapping[str, Identity] | None = None,
+             roots: Iterable[str] | None = None) -> PageReuse:
+        """`files`: every file of output_dir by relative path with its identity (lstat), when the
+        build has just walked it: a page is then looked up there, not on disk. `roots`: the web
+        roots whose pages.json to read now (None: all); any other is read when it is asked for."""
+        reuse = cls(output_dir, verify=verify)
         reuse.files = files
-        reuse.every = every
+        for root in reuse.roots() if roots is None else sorted(roots):
+            reuse.state(root)
         return reuse
+
+    def roots(self) -> list[str]:
+        """The web roots of the previous output that have a pages.json."""
+        if self._roots is None:
+            found = []
+            if self.output_dir is not None:
+                try:
+                    with os.scandir(self.output_dir / SERVER_DIR) as entries:
+                        found = [e.name for e in entries if e.is_dir(follow_symlinks=False)
+                                 and os.path.isfile(f"{e.path}/{STATE_NAME}")]
+                except OSError:
+                    found = []
+            self._roots = sorted(found)
+        return self._roots
+
+    def state(self, root: str) -> RootState:
+        """The previous build's files of one web root (read once, by whichever thread asks first)."""
+        known = self._states.get(root)
+        if known is not None:
+            return known
+        with self._lock:
+            known = self._states.get(root)
+            if known is None:
+                known = RootState()
+                if self.output_dir is not None and (self._roots is None or root in self._roots):
+                    with contextlib.suppress(OSError):
+                        known = RootState.read((self.output_dir / state_path(root)).read_bytes())
+                self._states[root] = known
+            return known
+
+    def state_of(self, path: str) -> RootState:
+        return self.state(state_root(path))
 
     def carry(self, root: str) -> list[OutputFile]:
         """Every file the previous build wrote below `root`, reused as it is (its digest, key and
         deps as recorded): a web root none of whose inputs changed (opdgen.build.changes)."""
         top, _, below = root.partition("/")
         prefix = f"{below}/" if below else ""
+        head, start = f"{top}/", len(top) + 1  # (its pages.json lists its server files too)
         return [OutputFile(PurePosixPath(path), b"", made_of, is_page, key, digest, reused=True)
-                for path, (digest, key, made_of, is_page) in self.every.get(top, {}).items()
-                if path.startswith(prefix, len(top) + 1) and SERVING not in made_of]
+                for path, (digest, key, made_of, is_page) in self.state(top).every.items()
+                if path.startswith(head) and path.startswith(prefix, start) and SERVING not in made_of]
 
     def trust(self, path: PurePosixPath, deps: frozenset[str]) -> OutputFile | None:
         """The previous page at `path`, reused unread and unkeyed, when the build trusts deps
@@ -149,7 +251,8 @@ class PageReuse:
         if self.trusted is None:
             return None
         rel = str(path)
-        old, before = self.previous.get(rel), self.deps.get(rel)
+        state = self.state_of(rel)
+        old, before = state.previous.get(rel), state.deps.get(rel)
         if old is None or before is None or not before.isdisjoint(self.trusted) \
                 or not deps.isdisjoint(self.trusted):
             return None
@@ -158,12 +261,13 @@ class PageReuse:
 
     def lookup(self, path: PurePosixPath, key: str) -> str | None:
         """The digest of the previous file at `path` when it was made from the same inputs."""
-        old = self.previous.get(str(path))
+        rel = str(path)
+        old = self.state_of(rel).previous.get(rel)
         if old is None or old[0] != key or self.output_dir is None:
             return None
         file = self.output_dir / path
         if self.files is not None:  # walked a moment ago (no stat per file)
-            known = self.files.get(str(path))
+            known = self.files.get(rel)
             if known is None or not stat.S_ISREG(known.st_mode):
                 return None
         elif not file.is_file() or file.is_symlink():
@@ -177,46 +281,56 @@ class PageReuse:
         return old[1]
 
 
-def state_file(files: Iterable[OutputFile], previous: PageReuse | None = None) -> OutputFile:
-    """pages.json: digest, key, deps and kind of every file of the output (StateFile, in one go)."""
+def state_files(files: Iterable[OutputFile], previous: PageReuse | None = None) -> list[OutputFile]:
+    """Each web root's pages.json: digest, key, deps and kind of its files (StateFile, in one go)."""
     state = StateFile(previous)
     state.add(files)
-    return state.file()
+    return state.files()
 
 
 class StateFile:
-    """pages.json: digest, key, deps and kind of every file of the output, for the next build's
-    PageReuse (the deps as the place of a set of sources in one list, and each set as numbers into
-    one sorted list of sources: a source is shown on many pages, a set is shared by many files).
+    """pages.json of each web root (.opdgen/<root>/pages.json, with its server files' entries too):
+    digest, key, deps and kind of every file, for the next build's PageReuse (the deps as the place
+    of a set of sources in one list, and each set as numbers into one sorted list of sources: a
+    source is shown on many pages, a set is shared by many files).
 
     Made while the build goes: each file's entry is written out as it is added (the build adds them
-    while Pagefind finishes), and `file` only sorts them, numbers the sets and joins the text, which
+    while Pagefind finishes), and `files` only sorts them, numbers the sets and joins the text, which
     is exactly json.dumps of the whole (compact separators). `previous`, the PageReuse this build
-    loaded: when the sources are the same, a set of deps it read is numbered as it was."""
+    loaded: when a root's sources are the same, a set of deps it read is numbered as it was."""
 
     def __init__(self, previous: PageReuse | None = None) -> None:
         self.previous = previous
-        # path, then the entry's JSON before and after its number of deps, and the deps
-        self._entries: list[tuple[str, str, str, frozenset[str]]] = []
+        # by web root: path, then the entry's JSON before and after its number of deps, and the deps
+        self._entries: dict[str, list[tuple[str, str, str, frozenset[str]]]] = {}
 
     def add(self, files: Iterable[OutputFile]) -> None:
         dumps = json.dumps
+        entries = self._entries
         for f in files:
             rel = str(f.path)
-            self._entries.append((rel, f'{dumps(rel)}:[{dumps(f.sha256())},{dumps(f.key)},',
-                                  f",{int(f.is_page)}]", f.deps))
+            root = state_root(rel)
+            listed = entries.get(root)
+            if listed is None:
+                listed = entries[root] = []
+            listed.append((rel, f'{dumps(rel)}:[{dumps(f.sha256())},{dumps(f.key)},', f",{int(f.is_page)}]",
+                           f.deps))
 
-    def file(self) -> OutputFile:
-        self._entries.sort(key=lambda entry: entry[0])
-        distinct = {entry[3]: None for entry in self._entries}
+    def files(self) -> list[OutputFile]:
+        """One pages.json for each web root that any file was added for."""
+        return [self._file(root, self._entries[root]) for root in sorted(self._entries)]
+
+    def _file(self, root: str, entries: list[tuple[str, str, str, frozenset[str]]]) -> OutputFile:
+        entries.sort(key=lambda entry: entry[0])
+        distinct = {entry[3]: None for entry in entries}
         sources = sorted(set().union(*distinct))
         number = {d: i for i, d in enumerate(sources)}
-        previous = self.previous
+        before = self.previous.state(root) if self.previous is not None else None
         # many files share one set of deps
-        numbers = dict(previous.numbers) if previous is not None and previous.sources == sources else {}
+        numbers = dict(before.numbers) if before is not None and before.sources == sources else {}
         sets: dict[frozenset[str], int] = {}  # each set of deps once, by its place in the file's list
         parts = []
-        for _, head, tail, deps in self._entries:
+        for _, head, tail, deps in entries:
             place = sets.get(deps)
             if place is None:
                 place = sets[deps] = len(sets)
@@ -226,7 +340,7 @@ class StateFile:
         head = json.dumps({"format": STATE_FORMAT, "sources": sources, "sets": [numbers[d] for d in sets]},
                           separators=(",", ":"))
         data = f'{head[:-1]},"files":{{{",".join(parts)}}}}}\n'
-        return OutputFile(STATE_FILE, data.encode("utf-8"), frozenset({"state"}))
+        return OutputFile(state_path(root), data.encode("utf-8"), frozenset({"state"}))
 
 
 def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:

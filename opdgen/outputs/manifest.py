@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from opdgen.outputs.files import SERVER_DIR as SERVER_DIR  # output/.opdgen/<site>/: never published
 from opdgen.outputs.files import OutputFile
 
-SERVER_DIR = ".opdgen"  # output/.opdgen/<site>/: files for the server, never published
 MANIFEST = "manifest.json"
 FORMAT = 1
 

@@ -185,7 +185,7 @@ class _Carrying:
     def _run(self) -> None:
         try:
             self.reuse = self._get()
-            previous = _previous_folders(self.reuse)
+            previous = _previous_folders(self.reuse, (PORTAL_SLUG,))
             for n, agencies in self._later:
                 kept = carried_bundle(previous.get(f"{PORTAL_SLUG}/{bundle_name(n)}", []), self.reuse)
                 if kept is None:
@@ -365,11 +365,15 @@ def previous_bundles(reuse: PageReuse | None) -> list[OutputFile]:
     return out
 
 
-def _previous_folders(reuse: PageReuse | None) -> dict[str, list[str]]:
+def _previous_folders(reuse: PageReuse | None, roots: Iterable[str] | None = None) -> dict[str, list[str]]:
     """The previous output's search bundle files by folder ("dinkes/pagefind", "portal/pagefind-2"),
-    sorted: found in one pass over the previous output (tens of thousands of files at 10,000 posts)."""
+    sorted: found in one pass over the previous output (tens of thousands of files at 10,000 posts),
+    or over the web roots named (`roots`: the others' pages.json are not even read)."""
     out: dict[str, list[str]] = {}
-    for path in sorted(reuse.previous if reuse is not None else ()):
+    if reuse is None:
+        return out
+    named = reuse.roots() if roots is None else roots
+    for path in sorted(p for root in named for p in reuse.state(root).previous):
         root, _, rest = path.partition("/")
         folder, inside, _ = rest.partition("/")
         if inside and is_bundle(folder):

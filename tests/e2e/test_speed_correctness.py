@@ -78,9 +78,13 @@ def test_a_tampered_cache_entry_is_not_used(make_repo: Callable[..., Path], tmp_
 TRUSTED = {"body", "title"}  # "other-site" renames a tag too
 
 
-def _clean_build(repo: Path, tmp: Path, name: str) -> dict[str, bytes]:
+def _clean_build(repo: Path, tmp: Path, name: str, counts: list[tuple[int, int, int]] | None = None,
+                 ) -> dict[str, bytes]:
+    """The tree a clean build writes (`counts`: its sites, pages and files are added there)."""
     out = tmp / name
-    build(BuildOptions(root=repo, now=build_now(), output=out, cache_dir=tmp / f"{name}-cache"))
+    result = build(BuildOptions(root=repo, now=build_now(), output=out, cache_dir=tmp / f"{name}-cache"))
+    if counts is not None:
+        counts.append((result.site_count, result.pages, result.file_count))
     return tree_bytes(out)
 
 
@@ -164,4 +168,12 @@ def test_edits_kept_by_deps_equal_clean_builds_on_the_sample(tmp_path: Path,
         assert result.trusted == {str(path.relative_to(repo))}, path
         assert result.carried == {"dinkes", "diskominfo", "disdik", "dpupr", "kec-cibeureum"} - {path.parts[-3]}
         assert result.kept == result.carried  # the other agencies were not even loaded (build.snapshot)
-        assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{number}"), path
+        # nor were their files listed: the writer left their web roots (and pages.json) as they were
+        assert set(result.untouched) == result.carried
+        assert not {str(f.path).partition("/")[0] for f in result.files} & result.carried
+        counts: list[tuple[int, int, int]] = []
+        assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{number}", counts), path
+        assert counts == [(result.site_count, result.pages, result.file_count)]  # counted all the same
+        stamp = read_stamp(stamp_path(repo / ".opdgen-cache", out))
+        assert stamp is not None and stamp.outputs == output_digest(out)
+        assert sum(files for files, _ in stamp.roots.values()) == result.file_count == len(tree_bytes(out))
