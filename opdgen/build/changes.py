@@ -79,7 +79,8 @@ def trusted_sources(changes: Changes | None, region: Region) -> frozenset[str] |
     (berita and pengumuman: other kinds feed menus and home blocks); else None."""
     if changes is None:
         return None
-    posts = {str(p.source.path): p for site in region.sites for p in site.posts}
+    folders = {rel.split("/", 2)[1] for rel in changes.sources if rel.count("/") >= 2}  # content/<slug>/
+    posts = {str(p.source.path): p for site in region.sites if site.slug in folders for p in site.posts}
     for rel in changes.sources:
         post = posts.get(rel)
         if post is None or not post.kind.is_news or changes.signatures.get(rel) != signature(post):

@@ -266,7 +266,11 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
 
         try:
             if write_to is not None:
-                result.writer = Writer(write_to, keep, known)
+                # output/ is as the last build left it (known intact, or confirmed before the swap):
+                # a made file is compared with what that build recorded, not read back
+                recorded = reuse.recorded if reuse is not None and not options.verify_reuse \
+                    and options.preview_url is None else None
+                result.writer = Writer(write_to, keep, known, recorded)
             with progress.stage("progress.render", len(region.sites) + options.with_portal):
                 for site in region.sites:
                     if site.slug in result.untouched:

@@ -20,7 +20,7 @@ import hashlib
 import os
 import shutil
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -104,11 +104,16 @@ class Writer:
     """
 
     def __init__(self, output_dir: Path, keep: Iterable[str] = (),
-                 known: Mapping[str, Identity] | None = None) -> None:
+                 known: Mapping[str, Identity] | None = None,
+                 recorded: Callable[[str], str | None] | None = None) -> None:
         self.output_dir = output_dir.absolute()
         # the current output's files as the up-to-date check found them (opdgen.build.uptodate), so
         # an unchanged file needs no lstat; and the new output's, for the next check (identities)
         self.known = known
+        # the digest of the current output's file at a path, as the build that made it recorded it
+        # (PageReuse.recorded), when output/ is as that build left it: a made file is compared with
+        # it instead of with the file's bytes (None: they are read)
+        self.recorded = recorded
         self.identities: dict[str, Identity | str | None] = {}  # None: lstat it after the swap
         self.staging = self.output_dir.with_name(self.output_dir.name + ".opdgen-new")
         recover(self.output_dir)
@@ -139,10 +144,15 @@ class Writer:
             return f
         linked = f.source is not None and not f.data
         data = b"" if linked else f.content()  # one lazy file in memory at a time
-        current = self.output_dir / rel
-        # no current output (in_place): nothing to compare with, and no stat call to learn it
-        same = not self.in_place and (
-            _same_digest(current, f.digest) if linked else _same_bytes(current, data))
+        digest = f.digest
+        if self.in_place:  # no current output: nothing to compare with, and no stat call to learn it
+            same = False
+        elif self.recorded is not None:
+            digest = digest or hashlib.sha256(data).hexdigest()
+            same = self.recorded(rel) == digest and self._exists(rel)
+        else:
+            current = self.output_dir / rel
+            same = _same_digest(current, digest) if linked else _same_bytes(current, data)
         if same:
             self._unchanged(rel)
         else:
@@ -159,7 +169,7 @@ class Writer:
             self.identities[rel] = None
         if not f.data and not f.search_doc:
             return f
-        digest = f.digest or hashlib.sha256(data).hexdigest()
+        digest = digest or hashlib.sha256(data).hexdigest()
         return dataclasses.replace(f, data=b"", search_doc=b"", digest=digest)
 
     def put_all(self, files: Iterable[OutputFile]) -> list[OutputFile]:
@@ -257,6 +267,16 @@ class Writer:
         _clear(target, rel in self.existing)
         self._made_folders(rel.rpartition("/")[0])
         os.link(self.output_dir / rel, target)
+
+    def _exists(self, rel: str) -> bool:
+        """Whether the current output has a regular file at rel (a build that goes ahead before
+        output/'s walk is in, on the assumption that it is intact, still finds it there to link)."""
+        if self.known is not None:
+            return rel in self.known
+        try:
+            return stat.S_ISREG(os.lstat(f"{self.output_dir}/{rel}").st_mode)
+        except OSError:
+            return False
 
     def _current(self, rel: str) -> Identity:
         known = self.known.get(rel) if self.known is not None else None

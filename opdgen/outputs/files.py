@@ -245,6 +245,11 @@ class PageReuse:
                 for path, (digest, key, made_of, is_page) in self.state(top).every.items()
                 if path.startswith(head) and path.startswith(prefix, start) and SERVING not in made_of]
 
+    def recorded(self, rel: str) -> str | None:
+        """The digest the previous build recorded for the file at rel (None: it made none there)."""
+        entry = self.state_of(rel).every.get(rel)
+        return entry[0] if entry is not None else None
+
     def trust(self, path: PurePosixPath, deps: frozenset[str]) -> OutputFile | None:
         """The previous page at `path`, reused unread and unkeyed, when the build trusts deps
         (self.trusted is set) and the page showed none of the changed sources then and shows none now."""

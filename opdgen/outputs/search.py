@@ -108,7 +108,7 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
             (later if touched.isdisjoint(agencies) else shards).append((n, agencies))
     wanted = set(sites) | {slug for _, agencies in shards for slug in agencies}
     leads: dict[PurePosixPath, bytes] = {}
-    documents = region_documents(region, kind_label or (lambda kind: kind.value), wanted, leads)
+    documents = region_documents(region, kind_label or (lambda kind: kind.value), wanted, leads, set(sites))
     by_site: dict[str, list[OutputFile]] = {}
     for doc in documents:
         by_site.setdefault(doc.path.parts[0], []).append(doc)
@@ -279,22 +279,28 @@ def _unpacked(sr: SearchRoot, key: str, value: bytes) -> list[OutputFile] | None
 
 def region_documents(region: Region, kind_label: Callable[[Kind], str],
                      only: Iterable[str] | None = None,
-                     leads: dict[PurePosixPath, bytes] | None = None) -> list[OutputFile]:
+                     leads: dict[PurePosixPath, bytes] | None = None,
+                     whole: Iterable[str] | None = None) -> list[OutputFile]:
     """A search document for every published post of every agency (or of the agencies `only`; all
     kinds but SKM results, which have no page of their own), at the path of its page. `leads`:
-    filled with each one's document for the portal (lead_doc), by the same path."""
+    filled with each one's document for the portal (lead_doc), by the same path. `whole`: the
+    agencies whose own index is made (None: all); the others' pages come without their document
+    (only their leads are indexed, in the portal's shards)."""
     out = []
     wanted = None if only is None else set(only)
+    full = None if whole is None else set(whole)
     for site in region.sites:
         if wanted is not None and site.slug not in wanted:
             continue
         urls = Urls(site.config.base_url)
         view_site = site_view(site.config, urls, "", None)
+        own = full is None or site.slug in full
         for post in site.posts:
             if indexed(post):
                 path = PurePosixPath(site.slug) / post_rel(post) / "index.html"
                 view = post_view(post, view_site, urls, kind_label)
-                out.append(with_search_doc(view, OutputFile(path, b"", is_page=True)))
+                page = OutputFile(path, b"", is_page=True)
+                out.append(with_search_doc(view, page) if own else page)
                 if leads is not None:
                     leads[path] = lead_doc(view)
     return out
@@ -316,8 +322,22 @@ def lead_doc(view: PostView) -> bytes:
     summary and opening, where news says what, who and where; the agency's own index has all of it.
     Pagefind's work, and what a phone downloads per search, grow with the words indexed: a shard of
     900 posts is indexed in a third of the time, and its index is a quarter of the size."""
-    words = unescape(_TAG.sub(" ", view.body_html)).split()
-    return _document(view, f"<p>{escape(' '.join(words[:LEAD_WORDS]))}</p>")
+    return _document(view, f"<p>{escape(' '.join(lead_words(view.body_html)))}</p>")
+
+
+_LEAD_CHARS = 16 * LEAD_WORDS  # a body's opening that holds LEAD_WORDS words in all but odd cases
+
+
+def lead_words(body_html: str) -> list[str]:
+    """The first LEAD_WORDS words of a body's text. Every tag counts as a space, so no word spans
+    one, and the words of the body's opening up to a tag are the first words of the whole: the
+    opening is enough when it has them all (the rest of a long body is never stripped)."""
+    cut = body_html.find("<", _LEAD_CHARS)
+    if cut > 0:
+        words = unescape(_TAG.sub(" ", body_html[:cut])).split()
+        if len(words) > LEAD_WORDS:
+            return words[:LEAD_WORDS]
+    return unescape(_TAG.sub(" ", body_html)).split()[:LEAD_WORDS]
 
 
 def _document(view: PostView, body_html: str) -> bytes:

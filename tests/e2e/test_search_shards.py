@@ -69,9 +69,10 @@ def built_bundles(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[list
         seen.append(f"{sr.root}/{sr.bundle}")
         return real_build(spawner, binary, sr, *args)
 
-    def documents(region: Any, kind_label: Any, only: Any = None, leads: Any = None) -> list[Any]:
+    def documents(region: Any, kind_label: Any, only: Any = None, leads: Any = None,
+                  whole: Any = None) -> list[Any]:
         documented.append(sorted(only) if only is not None else ["*"])
-        return real_documents(region, kind_label, only, leads)
+        return real_documents(region, kind_label, only, leads, whole)
 
     monkeypatch.setattr(search, "_build_one", spy)
     monkeypatch.setattr(search, "region_documents", documents)

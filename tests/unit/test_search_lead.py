@@ -4,12 +4,14 @@ the first LEAD_WORDS words of its body, as escaped plain text; the agency's hold
 from __future__ import annotations
 
 import dataclasses
+import random
 import re
+from html import unescape
 from pathlib import PurePosixPath
 
 from opdgen.cli import build_now
 from opdgen.content.loader import LoadOptions, load_region
-from opdgen.outputs.search import LEAD_WORDS, lead_doc, region_documents
+from opdgen.outputs.search import _LEAD_CHARS, LEAD_WORDS, lead_doc, lead_words, region_documents
 from opdgen.render.context import PostView
 from tests.conftest import PROJECT
 
@@ -53,3 +55,43 @@ def test_the_opening_is_the_first_words_as_escaped_text() -> None:
     assert "<h2>" not in doc and "Jadwal Tarif &lt;Rp 5.000&gt; &amp; gratis kata0 kata1" in doc
     shown = re.findall(r"kata\d+", doc)
     assert shown[-1] == f"kata{LEAD_WORDS - 7}" and len(shown) == LEAD_WORDS - 6  # 6 words before them
+
+
+def naive_lead(body: str) -> list[str]:
+    return unescape(re.sub(r"<[^>]*>", " ", body)).split()[:LEAD_WORDS]
+
+
+def test_the_opening_alone_gives_the_same_words_as_the_whole_body() -> None:
+    """lead_words strips only a long body's opening: the words are those of the whole body, also
+    where the opening is all tags, entities, spaces that are entities, or words glued to tags."""
+    rnd = random.Random(7)
+    pieces = ["kata ", "desa ", "warga", " ", "ibu ", "anak ", "sekolah ", "jalan ", "pasar ", "<p>", "</p>", "<strong>", "</strong>", "&amp;", "&nbsp;",
+              "&lt;", "\n", '<a href="https://x.go.id/?a=1&amp;b=2">', "</a>", "<br>", "Rp&nbsp;5.000", "é"]
+    bodies = ["", "<p>satu dua</p>", "<p>" + "x" * 5000 + "</p>", "<br>" * 3000 + "<p>akhir</p>",
+              " ".join(f"<em>w{n}</em>" for n in range(LEAD_WORDS * 3)),
+              "".join(f"w{n}<b>" for n in range(LEAD_WORDS * 3)),
+              "&nbsp;".join(f"w{n}" for n in range(LEAD_WORDS * 3)) + "<p>ekor</p>"]
+    bodies += ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(3000))) for _ in range(400)]
+    opened = 0  # bodies whose words come from their opening alone
+    for body in bodies:
+        assert lead_words(body) == naive_lead(body), body[:200]
+        cut = body.find("<", _LEAD_CHARS)
+        opened += cut > 0 and len(naive_lead(body[:cut])) == LEAD_WORDS
+    assert opened > 100
+    region, _ = load_region(PROJECT, LoadOptions(now=build_now()))
+    assert region is not None
+    for site in region.sites:
+        for post in site.posts:
+            assert lead_words(post.body_html) == naive_lead(post.body_html)
+
+
+def test_an_agency_outside_the_built_ones_comes_with_its_leads_only() -> None:
+    region, _ = load_region(PROJECT, LoadOptions(now=build_now()))
+    assert region is not None
+    full, leads = sample()
+    some: dict[PurePosixPath, bytes] = {}
+    docs = region_documents(region, lambda kind: kind.value, None, some, {"dinkes"})
+    assert some == leads
+    assert {d.path: d.search_doc for d in docs if d.path.parts[0] == "dinkes"} == {
+        path: doc for path, doc in full.items() if path.parts[0] == "dinkes"}
+    assert all(not d.search_doc for d in docs if d.path.parts[0] != "dinkes")

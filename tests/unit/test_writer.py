@@ -223,3 +223,31 @@ def test_new_folders_are_made_from_the_nearest_known_one(tmp_path: Path) -> None
     assert tree(out) == {"a/index.html": b"3", "a/x/index.html": b"x", "a/new/deep/er/index.html": b"d",
                          "a/new/media/og.jpg": b"jpeg"}
     assert (out / "a/new/media/og.jpg").stat().st_ino == kept.stat().st_ino
+
+
+def test_recorded_digests_stand_for_the_current_files(tmp_path: Path) -> None:
+    """With the digests the last build recorded (output/ as it left them), a made file is compared
+    with those, not read back; a file recorded but gone from output/ is still written."""
+    from opdgen.build.writer import Writer
+
+    out = tmp_path / "output"
+    write_output([f("a/same.html", b"same"), f("a/new.html", b"old"), f("a/gone.html", b"g")], out)
+    (out / "a/gone.html").unlink()
+    before = (out / "a/same.html").stat()
+    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in
+               (("a/same.html", b"same"), ("a/new.html", b"old"), ("a/gone.html", b"g"))}
+    asked: list[str] = []
+
+    def recorded(rel: str) -> str | None:
+        asked.append(rel)
+        return digests.get(rel)
+
+    writer = Writer(out, recorded=recorded)
+    for made in (f("a/same.html", b"same"), f("a/new.html", b"new"), f("a/gone.html", b"g")):
+        writer.put(made)
+    stats = writer.finish()
+    assert sorted(asked) == ["a/gone.html", "a/new.html", "a/same.html"]
+    assert (stats.written, stats.unchanged) == (2, 1)
+    after = (out / "a/same.html").stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+    assert (out / "a/new.html").read_bytes() == b"new" and (out / "a/gone.html").read_bytes() == b"g"
