@@ -25,7 +25,6 @@ from opdgen.content.loader import CONTENT_DIR
 from opdgen.content.model import Kind
 from opdgen.messages import format_problem, pick_language, text
 from opdgen.problems import Problem, Severity
-from opdgen.scaffold import configured_standing, init_repository, new_post_path, new_post_text, standing_lines
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -183,6 +182,8 @@ def check(root: Path, lang: str | None, sites: tuple[str, ...], strict: bool) ->
 @click.option("--lang", type=click.Choice(["id", "en"]), default=None, help="Bahasa pesan.")
 def init(directory: Path, lang: str | None) -> None:
     """Buat repositori baru: opdgen.yaml, satu situs contoh, alur CI, .gitignore."""
+    from opdgen.scaffold import init_repository  # (with the CI workflows: not imported to build)
+
     lang = pick_language(lang)
     if (directory / "opdgen.yaml").exists():
         click.echo(text("cli.init.not_empty", lang, path=directory), err=True)
@@ -201,6 +202,8 @@ def new(root: Path, lang: str | None, kind: str, title: str | None, site: str) -
     """Buat berkas tulisan baru dengan kolom pengaturan terisi; cetak lokasinya.
 
     `opdgen new halaman --site SLUG` tanpa judul: daftar halaman wajib yang belum ada."""
+    from opdgen.scaffold import configured_standing, new_post_path, new_post_text
+
     lang = pick_language(lang)
     site_dir = root / CONTENT_DIR / site
     if not (site_dir / "site.yaml").is_file():
@@ -227,6 +230,8 @@ def new(root: Path, lang: str | None, kind: str, title: str | None, site: str) -
 
 def _standing_pages(root: Path, site_dir: Path, kind: str, lang: str) -> int:
     """`opdgen new halaman --site S`: each missing standing page and the command that writes it."""
+    from opdgen.scaffold import configured_standing, standing_lines
+
     if kind != Kind.HALAMAN.value:
         raise click.UsageError(text("cli.new.title_required", lang, kind=kind, site=site_dir.name))
     standing, problems = configured_standing(root)

@@ -31,11 +31,11 @@ from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import opdgen
+from opdgen import versions
 from opdgen.build import walk
 from opdgen.build.walk import Identity, Known, files_digest
 from opdgen.config import CONFIG_FILE, load_region_config
@@ -121,10 +121,7 @@ def _dependency_versions() -> list[str]:
     """The libraries whose upgrade can change the output bytes."""
     found = []
     for name in DEPENDENCIES:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=-")
+        found.append(f"{name}={versions.version(name) or '-'}")
     return found
 
 

@@ -12,10 +12,9 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from opdgen import __version__
+from opdgen import __version__, versions
 from opdgen.build import progress
 from opdgen.cachedb import CacheDB
 from opdgen.markup.markdown import MarkdownRenderer
@@ -37,7 +36,7 @@ class BodySettings:
     def key(self) -> str:
         """Part of every cache key: settings, versions, and the code of the markup stage itself."""
         digest = hashlib.sha256()
-        for part in (__version__, metadata.version("markdown"), metadata.version("nh3"),
+        for part in (__version__, versions.version("markdown") or "", versions.version("nh3") or "",
                      self.lang, ",".join(sorted(self.video_hosts))):
             digest.update(part.encode() + b"\0")
         here = Path(__file__).resolve().parent

@@ -34,10 +34,9 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape, unescape
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
-from opdgen import cacheuse
+from opdgen import cacheuse, versions
 from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
 from opdgen.content.model import Kind, Region
@@ -366,10 +365,7 @@ def _doc_digest(f: OutputFile) -> str:
 
 
 def _pagefind_version() -> str:
-    try:
-        return version("pagefind-bin")
-    except PackageNotFoundError:  # a pagefind binary on PATH
-        return "external"
+    return versions.version("pagefind-bin") or "external"  # (else a pagefind binary on PATH)
 
 
 def previous_bundles(reuse: PageReuse | None) -> list[OutputFile]:
