@@ -6,24 +6,29 @@ variant is a fresh image built from pixels alone, so no EXIF, GPS, XMP, IPTC, IC
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
-# DESIGN: refuse decompression bombs. Pillow's own guard (a warning past the limit, an error past
-# twice the limit) plus the explicit check in _open, which also names the size.
-MAX_PIXELS = 40_000_000
+# Pillow's modules, imported at their first use, with MAX_IMAGE_PIXELS set (DESIGN: refuse
+# decompression bombs; _open checks the size too, and names it)
+from opdgen.media.pil import MAX_PIXELS, Image, ImageCms, ImageFile
+
 MAX_SIDE = 16_383  # the largest side WebP can encode
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 # Extension -> the format Pillow must find inside; a .jpg that holds a PNG is an error, not a guess.
 RASTER_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF"}
 _ORIENTATION = 0x0112
 _SWAPS_SIDES = frozenset({5, 6, 7, 8})
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+@functools.cache
+def _srgb() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +178,7 @@ def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
         try:
             profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             if "srgb" not in (ImageCms.getProfileDescription(profile) or "").lower():
-                converted = ImageCms.profileToProfile(image, profile, _SRGB, outputMode=mode)
+                converted = ImageCms.profileToProfile(image, profile, _srgb(), outputMode=mode)
                 image = converted if converted is not None else image
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # an unusable profile: the pixels are taken as they are

@@ -21,7 +21,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import PIL
-from PIL import Image, ImageDraw, ImageFont
+
+from opdgen.media.pil import Image, ImageDraw, ImageFont  # (imported at their first use)
 
 # DESIGN (STYLE): only render.themes.bundled_theme_dir() knows where the bundled theme lives.
 from opdgen.render.themes import bundled_theme_dir

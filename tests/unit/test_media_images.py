@@ -123,3 +123,22 @@ def test_odd_files_are_image_errors_not_crashes(make: object, suffix: str, code:
     with pytest.raises(ImageError) as caught:
         derive(data, suffix)
     assert caught.value.code == code
+
+
+def test_pillow_comes_at_its_first_use_with_its_guard_set() -> None:
+    """A build that makes no image does not import Pillow's modules; whichever module of opdgen uses
+    them first (a social preview's photo here), the decompression-bomb limit is set before."""
+    import subprocess
+    import sys
+
+    from opdgen.media.pil import MAX_PIXELS
+
+    code = ("import sys, opdgen.cli\n"
+            "assert not [m for m in sys.modules if m.startswith('PIL.Image')], 'imported at start'\n"
+            "from opdgen.media import social\n"
+            "social.Image.new\n"
+            "import PIL.Image\n"
+            "print(PIL.Image.MAX_IMAGE_PIXELS)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(MAX_PIXELS)
