@@ -147,16 +147,17 @@ class BuildResult:
 
 
 def render_all(options: BuildOptions, write_to: Path | None = None,
-               known: Mapping[str, Identity] | None = None) -> BuildResult:
+               known: Mapping[str, Identity] | None = None, assumed: bool = False) -> BuildResult:
     """Load and render; problems are collected in the result. Nothing is written, unless write_to
     names the output folder: then each file goes into its spare tree as soon as it is made (its
-    bytes leave memory), and `build` swaps the tree in when the whole build went well."""
+    bytes leave memory), and `build` swaps the tree in when the whole build went well. `assumed`:
+    output/ is taken as intact while a walk of it still runs (the writer holds its links to it)."""
     with _collector_tuned():
-        return _render_all(options, write_to, known)
+        return _render_all(options, write_to, known, assumed)
 
 
 def _render_all(options: BuildOptions, write_to: Path | None = None,
-                known: Mapping[str, Identity] | None = None) -> BuildResult:
+                known: Mapping[str, Identity] | None = None, assumed: bool = False) -> BuildResult:
     started = time.perf_counter()
     only = frozenset() if options.with_portal else options.sites
     with progress.stage("progress.load"):
@@ -270,7 +271,7 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                 # a made file is compared with what that build recorded, not read back
                 recorded = reuse.recorded if reuse is not None and not options.verify_reuse \
                     and options.preview_url is None else None
-                result.writer = Writer(write_to, keep, known, recorded)
+                result.writer = Writer(write_to, keep, known, recorded, hold_links=assumed)
             with progress.stage("progress.render", len(region.sites) + options.with_portal):
                 for site in region.sites:
                     if site.slug in result.untouched:
@@ -430,7 +431,8 @@ def _render_and_write(options: BuildOptions, output: Path, stamp_file: Path, cac
             result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
                                                     changes=changes, kept_sites=kept, inputs=inputs,
                                                     snapshots=kept_in if inputs is not None else None),
-                                write_to=output, known=verdict.files if verdict is not None else None)
+                                write_to=output, known=verdict.files if verdict is not None else None,
+                                assumed=confirm is not None)
         except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
             result = BuildResult(problems=Problems())
             result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
@@ -447,6 +449,7 @@ def _render_and_write(options: BuildOptions, output: Path, stamp_file: Path, cac
                 remove_sidecar(stamp_file)
                 if result.writer is not None:  # the current output's files, as the walk found them
                     result.writer.known = confirmed.files
+                    result.writer.release_links()  # (the walk is over: linking its files is safe now)
             if not result.ok or result.writer is None:
                 return _done(result, started)
             with progress.stage("progress.write"):

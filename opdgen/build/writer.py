@@ -105,7 +105,7 @@ class Writer:
 
     def __init__(self, output_dir: Path, keep: Iterable[str] = (),
                  known: Mapping[str, Identity] | None = None,
-                 recorded: Callable[[str], str | None] | None = None) -> None:
+                 recorded: Callable[[str], str | None] | None = None, hold_links: bool = False) -> None:
         self.output_dir = output_dir.absolute()
         # the current output's files as the up-to-date check found them (opdgen.build.uptodate), so
         # an unchanged file needs no lstat; and the new output's, for the next check (identities)
@@ -114,6 +114,10 @@ class Writer:
         # (PageReuse.recorded), when output/ is as that build left it: a made file is compared with
         # it instead of with the file's bytes (None: they are read)
         self.recorded = recorded
+        # a new link to a file of the current output changes the file's ctime, which the up-to-date
+        # check's walk reads: while a walk of output/ may still be running (a build that goes ahead
+        # before its verdict), the spare's links to current files wait for release_links
+        self.held: list[str] | None = [] if hold_links else None
         self.identities: dict[str, Identity | str | None] = {}  # None: lstat it after the swap
         self.staging = self.output_dir.with_name(self.output_dir.name + ".opdgen-new")
         recover(self.output_dir)
@@ -252,8 +256,17 @@ class Writer:
             self.folders.add(folder)
             folder = folder.rpartition("/")[0]
 
+    def release_links(self) -> None:
+        """Make the links held so far, and any later one at once (hold_links)."""
+        held, self.held = self.held, None
+        for rel in held or ():
+            self._link(rel)
+
     def _link(self, rel: str) -> None:
         """The spare's file at rel becomes the current output's (a hard link to it)."""
+        if self.held is not None:
+            self.held.append(rel)
+            return
         info = self._current(rel)
         if self.existing.get(rel) == info.st_ino:
             self.identities[rel] = info
@@ -295,6 +308,7 @@ class Writer:
     def finish(self) -> WriteStats:
         """Swap in every web root that differs from the current output's, remove the ones no longer
         wanted, and leave the others (and the kept folders) as they are."""
+        self.release_links()
         current = self._current_roots()
         whole = set()  # kept web roots nothing was put in: left as they are, file by file unseen
         for name in sorted(self.keep):  # kept folders: their files as the current output has them

@@ -106,6 +106,38 @@ def test_an_edit_over_an_altered_output_trusts_nothing(repo: Path, run_cli: Call
     assert "bersama" in (repo / "output/dinkes/berita/imunisasi/index.html").read_text()
 
 
+def test_going_ahead_leaves_output_as_the_walk_will_find_it(repo: Path, run_cli: Callable[..., Result],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first edit after a first build (its spare tree empty: every unchanged file of a web root
+    it touches is to be linked) goes ahead while output/ is walked; until the walk's verdict is in,
+    the build links nothing to output/'s files (a new link changes a file's ctime, which the walk
+    reads, and the build would judge its own output altered and start again)."""
+    monkeypatch.setattr(uptodate, "WALK_APART", 0)
+    attempts: list[bool] = []
+    render_and_write, judge = pipeline._render_and_write, pipeline.judge
+    found: list[bool] = []
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        attempts.append(args[7] is not None)
+        return render_and_write(*args, **kwargs)
+
+    def judged(options: Any, output: Path, stamp_file: Path, *args: Any) -> Any:
+        stamp = uptodate.read_stamp(stamp_file)
+        found.append(stamp is not None and uptodate.output_digest(output) == stamp.outputs)
+        return judge(options, output, stamp_file, *args)
+
+    monkeypatch.setattr(pipeline, "_render_and_write", spied)
+    monkeypatch.setattr(pipeline, "judge", judged)
+    spare = repo / "output.opdgen-new"
+    assert not any(spare.rglob("*.html"))  # the first build wrote output/ in place
+    post = repo / B / "2026-11-20-imunisasi.md"
+    post.write_text(post.read_text().replace("dimulai di seluruh", "dimulai serentak di seluruh"))
+    assert NOTHING not in build(run_cli, repo)
+    assert attempts == [False] and found == [True]  # gone ahead, and confirmed: output/ as it was
+    assert "serentak" in (repo / "output/dinkes/berita/imunisasi/index.html").read_text()
+    assert NOTHING in build(run_cli, repo)
+
+
 def test_same_size_rewrite_is_seen(repo: Path, run_cli: Callable[..., Result], walks: list[str | None]) -> None:
     """A rewrite keeping size and mtime still changes the file's ctime: not up to date."""
     post = repo / B / "2026-11-20-imunisasi.md"

@@ -251,3 +251,27 @@ def test_recorded_digests_stand_for_the_current_files(tmp_path: Path) -> None:
     after = (out / "a/same.html").stat()
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
     assert (out / "a/new.html").read_bytes() == b"new" and (out / "a/gone.html").read_bytes() == b"g"
+
+
+def test_held_links_leave_the_current_output_alone_until_released(tmp_path: Path) -> None:
+    """A build that goes ahead while output/'s walk still runs (its verdict comes later) must not
+    change a current file's identity: a new hard link changes its ctime and link count, which the
+    walk reads. Its links to current files wait for release_links; the result is the same."""
+    from opdgen.build.writer import Writer
+
+    out = tmp_path / "output"
+    write_output([f("a/same.html", b"same"), f("a/old.html", b"old")], out)
+    shutil.rmtree(tmp_path / "output.opdgen-new")  # an empty spare (after a first build): all to link
+    before = os.lstat(out / "a/same.html")
+    writer = Writer(out, hold_links=True)
+    writer.put(f("a/same.html", b"same"))
+    writer.put(f("a/old.html", b"new"))
+    held = os.lstat(out / "a/same.html")
+    assert (held.st_nlink, held.st_ctime_ns) == (before.st_nlink, before.st_ctime_ns)
+    assert writer.held == ["a/same.html"]
+    writer.release_links()
+    assert os.lstat(out / "a/same.html").st_nlink == before.st_nlink + 1  # linked into the spare now
+    stats = writer.finish()
+    assert (stats.written, stats.unchanged) == (1, 1)
+    assert (out / "a/same.html").read_bytes() == b"same" and (out / "a/old.html").read_bytes() == b"new"
+    assert os.lstat(out / "a/same.html").st_ino == before.st_ino
