@@ -330,12 +330,16 @@ _LEAD_CHARS = 16 * LEAD_WORDS  # a body's opening that holds LEAD_WORDS words in
 def lead_words(body_html: str) -> list[str]:
     """The first LEAD_WORDS words of a body's text. Every tag counts as a space, so no word spans
     one, and the words of the body's opening up to a tag are the first words of the whole: the
-    opening is enough when it has them all (the rest of a long body is never stripped)."""
+    opening is enough when it has them all (the rest of a long body is never stripped). The
+    opening must end where a tag of the whole begins, with no tag of it running past that point
+    (an attribute may hold "<" or ">"): else the whole is stripped."""
     cut = body_html.find("<", _LEAD_CHARS)
-    if cut > 0:
-        words = unescape(_TAG.sub(" ", body_html[:cut])).split()
-        if len(words) > LEAD_WORDS:
-            return words[:LEAD_WORDS]
+    if cut > 0 and _TAG.match(body_html, cut) is not None:
+        text = _TAG.sub(" ", body_html[:cut])
+        if "<" not in text:  # (a "<" left over: a tag of the whole runs past the opening)
+            words = unescape(text).split()
+            if len(words) > LEAD_WORDS:
+                return words[:LEAD_WORDS]
     return unescape(_TAG.sub(" ", body_html)).split()[:LEAD_WORDS]
 
 
