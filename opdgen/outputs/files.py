@@ -95,7 +95,6 @@ class RootState:
     """What one web root's pages.json says of the previous build's files (PageReuse)."""
 
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)  # keyed files: key, digest
-    deps: dict[str, frozenset[str]] = field(default_factory=dict)  # every file: its deps
     # every file: digest, key ("" when unkeyed), deps, is a page
     every: dict[str, tuple[str, str, frozenset[str], bool]] = field(default_factory=dict)
     # the file's sorted sources and each set of deps as numbers into them: a build that shows the same
@@ -118,12 +117,11 @@ class RootState:
             state = cls(sources=sources)
             state.numbers = {made_of: sorted(numbers)
                              for made_of, numbers in zip(sets, raw["sets"], strict=True)}
-            previous, deps, every = state.previous, state.deps, state.every
+            previous, every = state.previous, state.every
             for path, (digest, key, number, is_page) in raw["files"].items():
                 if type(path) is not str or type(digest) is not str or type(key) is not str:
                     raise TypeError(path)
-                made_of = deps[path] = sets[number]
-                every[path] = (digest, key, made_of, is_page == 1)
+                every[path] = (digest, key, sets[number], is_page == 1)
                 if key:
                     previous[path] = (key, digest)
             return state
@@ -132,7 +130,7 @@ class RootState:
 
 
 class _ByPath(Mapping[str, Any]):
-    """One field of every web root's RootState as a single mapping by output path (the web roots'
+    """A field of every web root's RootState as a single mapping by output path (the web roots'
     states are read as a path of theirs is asked for; iterating reads them all)."""
 
     def __init__(self, reuse: PageReuse, name: str) -> None:
@@ -168,8 +166,8 @@ class PageReuse:
     """
 
     def __init__(self, output_dir: Path | None, previous: Mapping[str, tuple[str, str]] | None = None,
-                 verify: bool = True, deps: Mapping[str, frozenset[str]] | None = None) -> None:
-        """`previous` and `deps`: the previous build's files, given (else read from output_dir)."""
+                 verify: bool = True) -> None:
+        """`previous`: the previous build's keyed files, given (else read from output_dir)."""
         self.output_dir = output_dir
         self.verify = verify  # read and hash a file before reusing it (unless output/ is known intact)
         # the sources changed since the previous build when nothing else changed and output/ is
@@ -182,14 +180,11 @@ class PageReuse:
         self._states: dict[str, RootState] = {}
         self._lock = threading.Lock()
         self._roots: list[str] | None = None
-        if previous is not None or deps is not None:  # given: nothing is read
-            for path, entry in (previous or {}).items():
+        if previous is not None:  # given: nothing is read
+            for path, entry in previous.items():
                 self.state_of(path).previous[path] = entry
-            for path, made_of in (deps or {}).items():
-                self.state_of(path).deps[path] = made_of
             self._roots = sorted(self._states)
         self.previous: Mapping[str, tuple[str, str]] = _ByPath(self, "previous")
-        self.deps: Mapping[str, frozenset[str]] = _ByPath(self, "deps")
 
     @classmethod
     def load(cls, output_dir: Path, verify: bool = True, files: Mapping[str, Identity] | None = None,
@@ -257,8 +252,8 @@ class PageReuse:
             return None
         rel = str(path)
         state = self.state_of(rel)
-        old, before = state.previous.get(rel), state.deps.get(rel)
-        if old is None or before is None or not before.isdisjoint(self.trusted) \
+        old, entry = state.previous.get(rel), state.every.get(rel)
+        if old is None or entry is None or not entry[2].isdisjoint(self.trusted) \
                 or not deps.isdisjoint(self.trusted):
             return None
         self.reused += 1

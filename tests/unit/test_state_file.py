@@ -61,7 +61,8 @@ def test_the_next_build_reads_it_back(tmp_path: Path) -> None:
     reuse = PageReuse.load(tmp_path)
     assert reuse.roots() == ["dinkes", "portal"]
     assert reuse.previous["dinkes/index.html"] == ("k2", "d" * 64)
-    assert reuse.deps["dinkes/berita/a/index.html"] == frozenset({"content/dinkes/berita/a.md", "post.html"})
+    assert reuse.state("dinkes").every["dinkes/berita/a/index.html"][2] == frozenset(
+        {"content/dinkes/berita/a.md", "post.html"})
     assert "dinkes/pagefind/pagefind.js" not in reuse.previous  # unkeyed: carried, never judged by key
     assert reuse.state("dinkes").every["dinkes/pagefind/pagefind.js"][2] == frozenset({"search"})
     assert sorted(reuse.previous) == ["dinkes/berita/a/index.html", "dinkes/index.html",
