@@ -105,3 +105,27 @@ def test_an_agency_outside_the_built_ones_comes_with_its_leads_only() -> None:
     assert {d.path: d.search_doc for d in docs if d.path.parts[0] == "dinkes"} == {
         path: doc for path, doc in full.items() if path.parts[0] == "dinkes"}
     assert all(not d.search_doc for d in docs if d.path.parts[0] != "dinkes")
+
+
+def test_a_search_view_says_what_the_post_view_says() -> None:
+    """Search documents are made from search_view, not post_view (which counts every body's
+    words): each of its fields must equal the post view's, for posts with local images, document
+    links and a hero image among them."""
+    from opdgen.outputs.search import SearchView, search_view
+    from opdgen.render.context import Urls, post_view, site_view
+
+    region, _ = load_region(PROJECT, LoadOptions(now=build_now()))
+    assert region is not None
+    fields = [f.name for f in dataclasses.fields(SearchView)]
+    seen = {"hero": 0, "images": 0, "links": 0}
+    for site in region.sites:
+        urls = Urls(site.config.base_url)
+        view_site = site_view(site.config, urls, "", None)
+        for post in site.posts:
+            seen["hero"] += post.media.hero is not None
+            seen["images"] += bool(post.media.body)
+            seen["links"] += bool(post.media.links)
+            full = post_view(post, view_site, urls, lambda k: f"<{k.value}>")
+            light = search_view(post, urls, lambda k: f"<{k.value}>")
+            assert [getattr(light, f) for f in fields] == [getattr(full, f) for f in fields], post.source
+    assert all(seen.values()), seen  # the sample has each kind of media the body rewriting handles
