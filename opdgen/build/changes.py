@@ -38,6 +38,7 @@ class Changes:
     sources: frozenset[str]  # repository paths of the Markdown files whose identity changed
     signatures: Mapping[str, str]  # the last build's signature of each published post, by source
     counts: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # its files, pages by web root
+    released: str = ""  # the release date its serving files say (uptodate.Stamp.released)
 
 
 def sidecar(stamp_file: Path) -> Path:
@@ -63,7 +64,7 @@ def since_last_build(verdict: Verdict, inputs: Inputs | None, stamp_file: Path,
     if markdown.keys() != inputs.markdown.keys():
         return None  # a post was added, removed or renamed: listings and neighbours move
     changed = frozenset(rel for rel, identity in inputs.markdown.items() if markdown[rel] != identity)
-    return Changes(changed, signatures, stamp.roots)
+    return Changes(changed, signatures, stamp.roots, stamp.released)
 
 
 def signature(post: Post) -> str:

@@ -27,7 +27,7 @@ from opdgen.build.changes import (
     trusted_sources,
     write_sidecar,
 )
-from opdgen.build.serving import release_date, serving_outputs, serving_unchanged
+from opdgen.build.serving import release_date, serving_outputs
 from opdgen.build.sweep import Swept, sweep
 from opdgen.build.uptodate import (
     Inputs,
@@ -108,6 +108,7 @@ class BuildResult:
     prepared: dict[str, bool] | None = None  # snapshot.prepare_sites, done while they were built
     swept: Swept | None = None  # what this build removed from the cache (build.sweep)
     writer: Writer | None = None  # the spare tree the files went into as they were made (build only)
+    released: datetime | None = None  # the release date of its serving files (serving.release_date)
 
     @property
     def ok(self) -> bool:
@@ -251,14 +252,14 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             if not options.with_portal:
                 others.append(PORTAL_SLUG)
         released = release_date(options.root, region)
-        if carried and write_to is not None and options.changes is not None:
-            # a carried agency whose serving files (security.txt's date) are as its output has them
-            # is left whole by the writer: its files, manifest and pages.json are the last build's
+        result.released = released
+        if carried and write_to is not None and options.changes is not None \
+                and options.changes.released == released.isoformat():
+            # a carried agency is left whole by the writer: its files, manifest and pages.json are
+            # the last build's, and so are its serving files, made from the same configuration (the
+            # stamp's context) for the same release date (security.txt's)
             counts = options.changes.counts
-            bases = {site.slug: site.config.base_url for site in region.sites}
-            result.untouched = {
-                slug: counts[slug] for slug in sorted(carried) if slug in counts
-                and serving_unchanged(output, slug, bases[slug], region.config, released)}
+            result.untouched = {slug: counts[slug] for slug in sorted(carried) if slug in counts}
             others += result.untouched
         keep = [*others, *(f"{SERVER_DIR}/{slug}" for slug in others)]
 
@@ -456,7 +457,8 @@ def _render_and_write(options: BuildOptions, output: Path, stamp_file: Path, cac
                 result.stats = result.writer.finish()
             if inputs is not None and result.region is not None and not result.problems.warnings:
                 write_stamp(stamp_file, output, inputs, result.region, result.site_count, result.pages,
-                            result.file_count, result.writer.output_digest(), result.root_counts())
+                            result.file_count, result.writer.output_digest(), result.root_counts(),
+                            result.released)
                 write_sidecar(stamp_file, inputs, result.region, result.sidecar)
                 region = result.region
                 snapshot.save_sites(kept_in, inputs.context, inputs.markdown, region.now,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from opdgen.config import PORTAL_SLUG, RegionConfig
+from opdgen.config import PORTAL_SLUG
 from opdgen.content.model import Region
 from opdgen.outputs.files import OutputFile
 from opdgen.outputs.headers import serving_files
@@ -43,18 +43,6 @@ def serving_outputs(files: Sequence[OutputFile], region: Region, root: Path,
         extra = serving_files(web_root, bases[web_root], region.config, released)
         out += [*extra, manifest_file(web_root, bases[web_root], [*own, *extra], domains)]
     return out
-
-
-def serving_unchanged(output: Path, web_root: str, base_url: str, config: RegionConfig,
-                      released: datetime) -> bool:
-    """Whether the serving files this build would give a web root are those output/ holds."""
-    for f in serving_files(web_root, base_url, config, released):
-        try:
-            if (output / f.path).read_bytes() != f.data:
-                return False
-        except OSError:
-            return False
-    return True
 
 
 def release_date(root: Path, region: Region) -> datetime:

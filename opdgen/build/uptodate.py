@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from opdgen.build.pipeline import BuildOptions
     from opdgen.content.model import Region
 
-FORMAT = 4
+FORMAT = 5  # 5: released
 DEPENDENCIES = ("jinja2", "markdown", "nh3", "pillow", "pyyaml", "pagefind-bin", "markupsafe")
 _PACKAGE = Path(opdgen.__file__).resolve().parent
 
@@ -66,6 +66,9 @@ class Stamp:
     # files and pages by web root (pages.json's: opdgen.outputs.files.state_root), so that a build
     # that carries a web root over whole still counts what it holds
     roots: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # the release date its serving files were made for (serving.release_date), so that a build that
+    # carries a web root over whole knows its security.txt still says what it would say now
+    released: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +162,7 @@ def read_stamp(path: Path) -> Stamp | None:
         return Stamp(str(raw["inputs"]), str(raw["context"]), str(raw["outputs"]),
                      datetime.fromisoformat(raw["built_at"]),
                      datetime.fromisoformat(raw["valid_until"]), int(raw["sites"]), int(raw["pages"]),
-                     int(raw["files"]), roots)
+                     int(raw["files"]), roots, str(raw["released"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -251,15 +254,17 @@ class OutputWalk:
 
 def write_stamp(stamp_file: Path, output: Path, inputs: Inputs, region: Region, sites: int, pages: int,
                 files: int, outputs: str | None = None,
-                roots: Mapping[str, tuple[int, int]] | None = None) -> None:
+                roots: Mapping[str, tuple[int, int]] | None = None, released: datetime | None = None,
+                ) -> None:
     """Record a clean build's inputs, after the swap. The old stamp goes before the build writes
     anything (remove_stamp), so a build killed half-way leaves none and the next build is full.
-    `roots`: files and pages by web root (Stamp.roots)."""
+    `roots`: files and pages by web root (Stamp.roots); `released`: Stamp.released."""
     data = {"format": FORMAT, "inputs": inputs.digest, "context": inputs.context,
             "built_at": region.now.isoformat(),
             "valid_until": valid_until(region).isoformat(), "sites": sites, "pages": pages,
             "files": files, "outputs": outputs or output_digest(output),  # outputs: known from the writer
-            "roots": {root: list(counts) for root, counts in sorted((roots or {}).items())}}
+            "roots": {root: list(counts) for root, counts in sorted((roots or {}).items())},
+            "released": released.isoformat() if released is not None else ""}
     try:  # without a stamp the next build is simply a full one
         stamp_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = stamp_file.with_suffix(".tmp")

@@ -177,3 +177,34 @@ def test_edits_kept_by_deps_equal_clean_builds_on_the_sample(tmp_path: Path,
         stamp = read_stamp(stamp_path(repo / ".opdgen-cache", out))
         assert stamp is not None and stamp.outputs == output_digest(out)
         assert sum(files for files, _ in stamp.roots.values()) == result.file_count == len(tree_bytes(out))
+
+
+def test_an_agency_is_carried_whole_only_for_the_same_release_date(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The serving files of an agency left whole are the last build's: the stamp says which release
+    date they were made for, and when the build's own differs (it cannot without the stamp's
+    context changing too, unless how the date is found changes), every web root is made again."""
+    from datetime import timedelta
+
+    from opdgen.build import pipeline
+    from opdgen.outputs.headers import expires
+
+    monkeypatch.setenv("OPDGEN_NOW", NOW)
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT / "content", repo / "content")
+    shutil.copy(PROJECT / "opdgen.yaml", repo / "opdgen.yaml")
+    out = tmp_path / "incremental"
+    assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
+    stamp = read_stamp(stamp_path(repo / ".opdgen-cache", out))
+    assert stamp is not None and stamp.released
+    real = pipeline.release_date
+    monkeypatch.setattr(pipeline, "release_date", lambda root, region: real(root, region) + timedelta(days=400))
+    path = sorted((repo / "content/dinkes/berita").glob("*.md"))[-1]
+    path.write_text(path.read_text() + "\nParagraf tambahan.\n")
+    result = build(BuildOptions(root=repo, now=build_now(), output=out))
+    assert result.ok and result.carried and not result.untouched
+    assert tree_bytes(out) == _clean_build(repo, tmp_path, "clean")
+    security = (out / "disdik/.well-known/security.txt").read_text()
+    later = expires(real(repo, result.region) + timedelta(days=400))
+    assert f"Expires: {later:%Y-%m-%dT%H:%M:%SZ}" in security  # the later release's
+

@@ -74,7 +74,7 @@ def stamp_for(out: Path, stamp_file: Path, inputs: str = "in") -> None:
     stamp_file.write_text(uptodate.json.dumps({
         "format": uptodate.FORMAT, "inputs": inputs, "context": "c", "outputs": walk.files_digest(files),
         "built_at": now.isoformat(), "valid_until": (now + timedelta(days=1)).isoformat(),
-        "sites": 1, "pages": 2, "files": len(files), "roots": {}}))
+        "sites": 1, "pages": 2, "files": len(files), "roots": {}, "released": ""}))
 
 
 @pytest.mark.parametrize("tamper", [False, True])
