@@ -282,10 +282,15 @@ class RegionScan:
                  changed: frozenset[str] | None = None) -> None:
         self.allowed = allowed_domains(region)
         self.cache = cache
-        hashed = {str(p.source.path): p.content_hash for site in region.sites for p in site.posts}
+        scanned = list(_scanned(repo, region, only, changed))
+        # the loaded posts' digests, of the sites scanned (after an edit: the edited posts' only)
+        folders = {repo.rel(item).parts[1] for item in scanned if not isinstance(item, Refused)
+                   and len(repo.rel(item).parts) > 2} if changed is not None else None
+        hashed = {str(p.source.path): p.content_hash for site in region.sites
+                  if folders is None or site.slug in folders for p in site.posts}
         texts: dict[PurePosixPath, str] = {}
         digests: dict[PurePosixPath, str] = {}
-        for item in _scanned(repo, region, only, changed):
+        for item in scanned:
             if isinstance(item, Refused) or item.suffix.lower() not in (".md", ".yaml"):
                 continue  # the loader reports refused files
             rel = repo.rel(item)

@@ -14,7 +14,9 @@ document shown on home pages) means the keys decide, as before. tests/e2e/test_s
 compares such builds with clean ones.
 
 The last build's Markdown identities and post signatures are kept beside its stamp
-(`<stamp>.posts.json` in the cache folder), never in output/.
+(`<stamp>.posts.json` in the cache folder), never in output/: a first line of JSON (format, inputs,
+identities), then one line per site, its slug and its posts' signatures as JSON. A build reads the
+lines of the sites whose posts changed, and copies the others' as they are (`Signatures`).
 """
 
 from __future__ import annotations
@@ -30,13 +32,34 @@ from pathlib import Path
 from opdgen.build.uptodate import Inputs, Verdict
 from opdgen.content.model import Post, Region
 
-FORMAT = 1
+FORMAT = 2  # 2: a line of signatures per site
+
+
+class Signatures:
+    """The last build's signature of each published post, by source: each site's line of the sidecar
+    read only when one of its posts is asked for."""
+
+    def __init__(self, lines: Mapping[str, str]) -> None:
+        self.lines = lines  # by site: the JSON of its posts' signatures, as the sidecar holds it
+        self._read: dict[str, dict[str, str]] = {}
+
+    def get(self, rel: str) -> str | None:
+        parts = rel.split("/", 2)
+        if len(parts) < 3 or parts[1] not in self.lines:
+            return None
+        site = parts[1]
+        if site not in self._read:
+            raw = json.loads(self.lines[site])
+            if not isinstance(raw, dict):
+                raise ValueError(f"signatures of {site}: {raw!r}")
+            self._read[site] = {str(k): str(v) for k, v in raw.items()}
+        return self._read[site].get(rel)
 
 
 @dataclass(frozen=True, slots=True)
 class Changes:
     sources: frozenset[str]  # repository paths of the Markdown files whose identity changed
-    signatures: Mapping[str, str]  # the last build's signature of each published post, by source
+    signatures: Signatures  # the last build's signature of each published post
     counts: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # its files, pages by web root
     released: str = ""  # the release date its serving files say (uptodate.Stamp.released)
 
@@ -54,17 +77,18 @@ def since_last_build(verdict: Verdict, inputs: Inputs | None, stamp_file: Path,
             or not stamp.built_at <= now < stamp.valid_until:
         return None
     try:
-        raw = json.loads(sidecar(stamp_file).read_text("utf-8"))
-        if raw.get("format") != FORMAT or raw.get("inputs") != stamp.inputs:
+        head, *rest = sidecar(stamp_file).read_text("utf-8").split("\n")
+        raw = json.loads(head)
+        if raw.get("format") != FORMAT or raw.get("inputs") != stamp.inputs or rest[-1:] != [""]:
             return None
         markdown = {str(k): str(v) for k, v in raw["markdown"].items()}
-        signatures = {str(k): str(v) for k, v in raw["signatures"].items()}
+        lines = dict(line.split("\t", 1) for line in rest[:-1])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if markdown.keys() != inputs.markdown.keys():
         return None  # a post was added, removed or renamed: listings and neighbours move
     changed = frozenset(rel for rel, identity in inputs.markdown.items() if markdown[rel] != identity)
-    return Changes(changed, signatures, stamp.roots, stamp.released)
+    return Changes(changed, Signatures(lines), stamp.roots, stamp.released)
 
 
 def signature(post: Post) -> str:
@@ -82,28 +106,31 @@ def trusted_sources(changes: Changes | None, region: Region) -> frozenset[str] |
         return None
     folders = {rel.split("/", 2)[1] for rel in changes.sources if rel.count("/") >= 2}  # content/<slug>/
     posts = {str(p.source.path): p for site in region.sites if site.slug in folders for p in site.posts}
-    for rel in changes.sources:
-        post = posts.get(rel)
-        if post is None or not post.kind.is_news or changes.signatures.get(rel) != signature(post):
-            return None
+    try:
+        for rel in changes.sources:
+            post = posts.get(rel)
+            if post is None or not post.kind.is_news or changes.signatures.get(rel) != signature(post):
+                return None
+    except ValueError:  # a line of the sidecar that is not what a build writes: judge by the keys
+        return None
     return changes.sources
 
 
-def sidecar_text(inputs: Inputs, region: Region, known: Mapping[str, str] | None = None,
+def sidecar_text(inputs: Inputs, region: Region, known: Signatures | None = None,
                  unchanged: Iterable[str] = ()) -> str:
     """The sidecar of a build of these inputs (made while the build waits for its search indexes).
-    `known`: the last clean build's signatures, taken for the posts of the `unchanged` sites (kept
-    as that build loaded them: the same posts, so the same signatures)."""
+    `known`: the last clean build's signatures, whose lines are copied for the `unchanged` sites
+    (kept as that build loaded them: the same posts, so the same signatures, and none is read)."""
     same = set(unchanged) if known is not None else set()
-    signatures = {}
-    for site in region.sites:
-        for p in site.posts:
-            rel = str(p.source.path)
-            signatures[rel] = (known.get(rel) if known is not None and site.slug in same else None) \
-                or signature(p)
-    data = {"format": FORMAT, "inputs": inputs.digest, "markdown": dict(inputs.markdown),
-            "signatures": signatures}
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+    head = {"format": FORMAT, "inputs": inputs.digest, "markdown": dict(inputs.markdown)}
+    lines = [json.dumps(head, sort_keys=True, ensure_ascii=False)]
+    for site in sorted(region.sites, key=lambda site: site.slug):
+        line = known.lines.get(site.slug) if known is not None and site.slug in same else None
+        if line is None:
+            line = json.dumps({str(p.source.path): signature(p) for p in site.posts}, sort_keys=True,
+                              ensure_ascii=False)
+        lines.append(f"{site.slug}\t{line}\n")
+    return "\n".join(lines[:1]) + "\n" + "".join(lines[1:])
 
 
 def write_sidecar(stamp_file: Path, inputs: Inputs, region: Region, text: str | None = None) -> None:

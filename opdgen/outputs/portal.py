@@ -142,9 +142,9 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
         sources | set(news.sources[:FEED_SIZE]),
     ))
     files += portal_sections(PortalSection(r=r, region=region, home=home, sources=sources, label=label))
-    rels = (f.path.relative_to(root).parent.as_posix()
-            for f in files if f.is_page and f.path.name != "404.html")
-    pages_urls = [urls.abs("" if rel == "." else f"{rel}/") for rel in rels]
+    folders = (str(f.path).removeprefix(f"{root}/").rpartition("/")[0]  # (pathlib's: 10 ms)
+               for f in files if f.is_page and f.path.name != "404.html")
+    pages_urls = [urls.abs(f"{folder}/" if folder else "") for folder in folders]
     files.append(OutputFile(PurePosixPath(root) / "sitemap.xml",
                             sitemap([SitemapEntry(u) for u in pages_urls]), sources))
     files.append(OutputFile(PurePosixPath(root) / "robots.txt", robots(urls.abs("sitemap.xml")),

@@ -208,3 +208,30 @@ def test_an_agency_is_carried_whole_only_for_the_same_release_date(
     later = expires(real(repo, result.region) + timedelta(days=400))
     assert f"Expires: {later:%Y-%m-%dT%H:%M:%SZ}" in security  # the later release's
 
+
+
+def test_a_damaged_line_of_signatures_is_read_only_for_its_own_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sidecar holds a line of signatures per site, read only when a post of that site changed:
+    damaged, that site's edit is judged by the pages' keys (still equal to a clean build); another
+    site's edit neither reads it nor trips on it."""
+    from opdgen.build.changes import sidecar
+
+    monkeypatch.setenv("OPDGEN_NOW", NOW)
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT / "content", repo / "content")
+    shutil.copy(PROJECT / "opdgen.yaml", repo / "opdgen.yaml")
+    out = tmp_path / "incremental"
+    assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
+    side = sidecar(stamp_path(repo / ".opdgen-cache", out))
+    lines = side.read_text("utf-8").split("\n")
+    assert [line.split("\t", 1)[0] for line in lines[1:-1]] == sorted(
+        p.name for p in (repo / "content").iterdir() if (p / "site.yaml").is_file())
+    side.write_text("\n".join(line[:len(line) // 2] if line.startswith("dinkes\t") else line
+                              for line in lines), "utf-8")  # (its JSON cut in half)
+    for site, trusted in (("disdik", True), ("dinkes", False)):
+        path = sorted((repo / f"content/{site}/berita").glob("*.md"))[0]
+        path.write_text(path.read_text() + f"\nParagraf tambahan {site}.\n")
+        result = build(BuildOptions(root=repo, now=build_now(), output=out))
+        assert result.ok and (result.trusted is not None) == trusted, site
+        assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{site}"), site
