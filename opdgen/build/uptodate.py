@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from opdgen.build.pipeline import BuildOptions
     from opdgen.content.model import Region
 
-FORMAT = 5  # 5: released
+FORMAT = 6  # 5: released; 6: outputs digest made of web roots' (walk.files_digest)
 DEPENDENCIES = ("jinja2", "markdown", "nh3", "pillow", "pyyaml", "pagefind-bin", "markupsafe")
 _PACKAGE = Path(opdgen.__file__).resolve().parent
 

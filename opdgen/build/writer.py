@@ -20,7 +20,8 @@ import hashlib
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -119,6 +120,8 @@ class Writer:
         # before its verdict), the spare's links to current files wait for release_links
         self.held: list[str] | None = [] if hold_links else None
         self.identities: dict[str, Identity | str | None] = {}  # None: lstat it after the swap
+        # the web roots left as they are, unseen: their digests as the walk of output/ found them
+        self.root_digests: dict[str, str] = {}
         self.staging = self.output_dir.with_name(self.output_dir.name + ".opdgen-new")
         recover(self.output_dir)
         self.keep = set(keep)
@@ -303,7 +306,8 @@ class Writer:
     def output_digest(self) -> str:
         """After finish: uptodate.output_digest of the new output, from what this writer saw and
         made, without walking it again."""
-        return files_digest({rel: info for rel, info in self.identities.items() if info is not None})
+        return files_digest({rel: info for rel, info in self.identities.items() if info is not None},
+                            self.root_digests)
 
     def finish(self) -> WriteStats:
         """Swap in every web root that differs from the current output's, remove the ones no longer
@@ -315,6 +319,10 @@ class Writer:
             root, _, below = name.partition("/")
             if not below and root not in self.listed and root not in self.waiting and root in current:
                 whole.add(root)
+                if isinstance(self.known, Walked):  # its digest as the walk found it, its files unread
+                    self.root_digests[root] = self.known.root_digest(root)
+                    self.unchanged += self.known.count(root)
+                    continue
                 for rel in current[root]:  # (a walk's row stands for the identity itself)
                     self.identities[rel] = self._current_row(rel)
                 self.unchanged += len(current[root])
@@ -358,9 +366,13 @@ class Writer:
         return WriteStats(self.written, self.unchanged, self.pages_written, self.pages - self.pages_written,
                           tuple(sorted(self.written_paths)))
 
-    def _current_roots(self) -> dict[str, set[str]]:
+    def _current_roots(self) -> Mapping[str, AbstractSet[str]]:
         """The current output's files by web root (a file directly in output/ is a root of its own;
-        anything that is not a regular file or folder counts as a file that no build makes)."""
+        anything that is not a regular file or folder counts as a file that no build makes); from a
+        walk apart, each root's files are read only when asked for."""
+        if isinstance(self.known, Walked):
+            known = self.known
+            return {root: _RootFiles(known, root) for root in known.roots()}
         if self.known is not None:
             files: Iterable[str] = self.known
         else:
@@ -372,6 +384,22 @@ class Writer:
         for rel in files:
             roots.setdefault(rel.partition("/")[0], set()).add(rel)
         return roots
+
+
+class _RootFiles(AbstractSet[str]):
+    """One web root's files as a walk apart found them, split from its rows on first use."""
+
+    def __init__(self, walked: Walked, root: str) -> None:
+        self._walked, self._root = walked, root
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._walked.root_files(self._root)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._walked.root_files(self._root))
+
+    def __len__(self) -> int:
+        return self._walked.count(self._root)
 
 
 def _list_spare(staging: Path, root: str, found: dict[str, int], folders: set[str]) -> None:
