@@ -144,6 +144,17 @@ def test_incremental_builds_equal_clean_builds_across_edits(make_repo: Callable[
         assert stamp is not None and stamp.outputs == output_digest(out), name
 
 
+def _sample_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The sample content copied to tmp_path/repo and built once into tmp_path/incremental."""
+    monkeypatch.setenv("OPDGEN_NOW", NOW)
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT / "content", repo / "content")
+    shutil.copy(PROJECT / "opdgen.yaml", repo / "opdgen.yaml")
+    out = tmp_path / "incremental"
+    assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
+    return repo, out
+
+
 @pytest.mark.parametrize("apart", [False, True])
 def test_edits_kept_by_deps_equal_clean_builds_on_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             apart: bool) -> None:
@@ -155,12 +166,7 @@ def test_edits_kept_by_deps_equal_clean_builds_on_the_sample(tmp_path: Path, mon
 
     if apart:
         monkeypatch.setattr(uptodate, "WALK_APART", 0)
-    monkeypatch.setenv("OPDGEN_NOW", NOW)
-    repo = tmp_path / "repo"
-    shutil.copytree(PROJECT / "content", repo / "content")
-    shutil.copy(PROJECT / "opdgen.yaml", repo / "opdgen.yaml")
-    out = tmp_path / "incremental"
-    assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
+    repo, out = _sample_built(tmp_path, monkeypatch)
     newest = sorted((repo / "content/dinkes/berita").glob("*.md"))[-1]
     edits = [newest, *sorted((repo / "content/diskominfo/pengumuman").glob("*.md"))[:1],
              *sorted((repo / "content/disdik/berita").glob("*.md"))[:1]]
@@ -196,12 +202,7 @@ def test_an_agency_is_carried_whole_only_for_the_same_release_date(
     from opdgen.build import pipeline
     from opdgen.outputs.headers import expires
 
-    monkeypatch.setenv("OPDGEN_NOW", NOW)
-    repo = tmp_path / "repo"
-    shutil.copytree(PROJECT / "content", repo / "content")
-    shutil.copy(PROJECT / "opdgen.yaml", repo / "opdgen.yaml")
-    out = tmp_path / "incremental"
-    assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
+    repo, out = _sample_built(tmp_path, monkeypatch)
     stamp = read_stamp(stamp_path(repo / ".opdgen-cache", out))
     assert stamp is not None and stamp.released
     real = pipeline.release_date
@@ -216,7 +217,6 @@ def test_an_agency_is_carried_whole_only_for_the_same_release_date(
     assert f"Expires: {later:%Y-%m-%dT%H:%M:%SZ}" in security  # the later release's
 
 
-
 def test_a_damaged_line_of_signatures_is_read_only_for_its_own_site(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The sidecar holds a line of signatures per site, read only when a post of that site changed:
@@ -224,12 +224,7 @@ def test_a_damaged_line_of_signatures_is_read_only_for_its_own_site(
     site's edit neither reads it nor trips on it."""
     from opdgen.build.changes import sidecar
 
-    monkeypatch.setenv("OPDGEN_NOW", NOW)
-    repo = tmp_path / "repo"
-    shutil.copytree(PROJECT / "content", repo / "content")
-    shutil.copy(PROJECT / "opdgen.yaml", repo / "opdgen.yaml")
-    out = tmp_path / "incremental"
-    assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
+    repo, out = _sample_built(tmp_path, monkeypatch)
     side = sidecar(stamp_path(repo / ".opdgen-cache", out))
     lines = side.read_text("utf-8").split("\n")
     assert [line.split("\t", 1)[0] for line in lines[1:-1]] == sorted(
