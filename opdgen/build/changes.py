@@ -130,7 +130,7 @@ def sidecar_text(inputs: Inputs, region: Region, known: Signatures | None = None
             line = json.dumps({str(p.source.path): signature(p) for p in site.posts}, sort_keys=True,
                               ensure_ascii=False)
         lines.append(f"{site.slug}\t{line}\n")
-    return "\n".join(lines[:1]) + "\n" + "".join(lines[1:])
+    return f"{lines[0]}\n{''.join(lines[1:])}"
 
 
 def write_sidecar(stamp_file: Path, inputs: Inputs, region: Region, text: str | None = None) -> None:
