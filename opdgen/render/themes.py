@@ -263,8 +263,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     nobody else can write to. Never in CI (CI=true), whose caches can be restored from other
     branches' runs, and never in .opdgen-cache/: compiled code is run, so it is kept only where
     only the user can put it. None: templates are compiled in memory."""
-    if os.environ.get("CI", "").lower() == "true" or not hasattr(os, "getuid"):
-        return None
+    if os.environ.get("CI", "").lower() not in ("", "0", "false") or not hasattr(os, "getuid"):
+        return None  # (CI=true on GitHub and GitLab, CI=1 on some others)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     if not os.path.isabs(base):
         return None

@@ -80,8 +80,11 @@ def test_nothing_is_kept_in_ci_or_where_others_can_write(
         assert themes._bytecode_cache() is None, oct(mode)
         os.chmod(folder, 0o700)
     assert themes._bytecode_cache() is not None
-    monkeypatch.setenv("CI", "true")
-    assert themes._bytecode_cache() is None
+    for ci in ("true", "1", "yes"):
+        monkeypatch.setenv("CI", ci)
+        assert themes._bytecode_cache() is None, ci
+    monkeypatch.setenv("CI", "false")
+    assert themes._bytecode_cache() is not None
     monkeypatch.delenv("CI")
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
     assert themes._bytecode_cache() is None
