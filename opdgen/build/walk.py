@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterator, KeysView, Mapping
 from typing import NamedTuple, Protocol
 
@@ -91,10 +92,7 @@ def walk_into(output: str, blob: str) -> str:
     empty)."""
     files = output_files(output)
     sections = {} if files is None else _sections(files)
-    counts: dict[str, int] = {}
-    for rel in files or ():
-        root = rel.partition("/")[0]
-        counts[root] = counts.get(root, 0) + 1
+    counts = Counter(rel.partition("/")[0] for rel in files or ())
     digests = {root: hashlib.sha256(rows).hexdigest() for root, rows in sorted(sections.items())}
     with open(blob, "xb") as out:
         if files is not None:
