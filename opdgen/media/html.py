@@ -185,5 +185,11 @@ def media_views(
         image_url=absolute(hero.image.largest.rel) if hero is not None else None,
         social_url=absolute(media.social.rel) if media.social is not None else None,
         gallery=tuple(image_view(u.image, u.alt, body_url, GALLERY_SIZES) for u in media.gallery),
-        body_html=rewrite_body(body_html, media, body_url, eager_first=image is None),
+        body_html=article_body(body_html, media, body_url),
     )
+
+
+def article_body(body_html: str, media: PostMedia, url: Url) -> str:
+    """A post's body as its article shows it: rewrite_body, the first picture loaded at once when
+    the post has no hero image above it (media_views; the search documents take it from here)."""
+    return rewrite_body(body_html, media, url, eager_first=media.hero is None)

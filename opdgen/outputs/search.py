@@ -42,7 +42,7 @@ from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
 from opdgen.content.model import Kind, Post, Region
 from opdgen.markup.bodies import default_jobs
-from opdgen.media.html import rewrite_body
+from opdgen.media.html import article_body
 from opdgen.outputs.files import OutputFile, PageReuse
 from opdgen.outputs.search_shards import (
     BUNDLE,
@@ -318,15 +318,14 @@ class SearchView:
     date: datetime | None
     summary: str
     abs_url: str
-    body_html: str  # with its local images and files as the post's page shows them (rewrite_body)
+    body_html: str  # with its local images and files as the post's page shows them (article_body)
 
 
 def search_view(post: Post, urls: Urls, kind_label: Callable[[Kind], str]) -> SearchView:
     """The fields of post_view(post, <its site>, urls, kind_label) that search documents use."""
     return SearchView(title=post.title, kind_label=kind_label(post.kind), date=post.date,
                       summary=post.summary, abs_url=urls.abs(post_rel(post)),
-                      body_html=rewrite_body(post.body_html, post.media, urls.path,
-                                             eager_first=post.media.hero is None))
+                      body_html=article_body(post.body_html, post.media, urls.path))
 
 
 def with_search_doc(view: PostView | SearchView, page: OutputFile) -> OutputFile:
