@@ -24,7 +24,9 @@ def test_a_12_megapixel_phone_photo_loses_every_piece_of_metadata() -> None:
         ("webp", 480), ("webp", 800), ("webp", 1200), ("jpeg", 480), ("jpeg", 800), ("jpeg", 1200)]
     for variant in derived.variants:
         assert metadata_of(variant.data) == {}, variant.format
-        assert b"Pak RT" not in variant.data and b"GPS" not in variant.data
+        # (the XMP's GPS tag by its whole name: three bytes such as "GPS" turn up by chance in the
+        # compressed pixels of the random grain: in 3 runs of 12, measured)
+        assert b"Pak RT" not in variant.data and b"GPSLatitude" not in variant.data
     assert (derived.width, derived.height) == (4000, 3000)
 
 
