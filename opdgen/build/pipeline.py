@@ -212,14 +212,16 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             launched = threading.Event()
             touched = touched_agencies(trusted)
 
-            def index() -> list[OutputFile]:  # each bundle is handed over as soon as it is made
+            def index() -> None:  # each bundle is handed over as soon as it is made
                 try:
-                    return search_files(region, previous_pages.result, [s for s in built if s not in carried],
+                    left = search_files(region, previous_pages.result, [s for s in built if s not in carried],
                                         options.with_portal, lambda kind: label(kind.value), lanes,
-                                        bundles.put, cache_file, launched.set, touched)
+                                        bundles.put, cache_file, launched.set, touched,
+                                        lambda: bundles.put(None))  # (then it tidies up)
+                    assert not left  # (every bundle was handed over)
                 finally:
                     launched.set()
-                    bundles.put(None)
+                    bundles.put(None)  # (a second None, when it was delivered, is never read)
 
             background = stack.enter_context(ThreadPoolExecutor(1))
             stack.callback(lanes.stop)  # first on the way out: the thread ends after the run it is in
@@ -308,13 +310,16 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                 while search is not None and (bundle := bundles.get()) is not None:
                     state.add(made := put(bundle))
                     files += made
-                state.add(made := put(search.result() if search is not None else previous_bundles(reuse)))
-                files += made
-            # headers, security.txt, manifests of the others
+                if search is None:
+                    state.add(made := put(previous_bundles(reuse)))
+                    files += made
+            # headers, security.txt, manifests of the others, while the search thread tidies up
             state.add(made := put(serving_outputs(files, region, options.root, released,
                                                   lambda web_root: web_root not in ready)))
             files += made
             files += put(state.files())
+            if search is not None:
+                search.result()  # (raises what failed after the last bundle: keeping it, tidying)
             if result.writer is None:  # (the writer refuses a second file at a path as it comes)
                 check_unique(files)
         except ProblemError as exc:

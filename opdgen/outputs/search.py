@@ -13,7 +13,9 @@ agencies (opdgen.outputs.search_shards). The documents are laid out once in a pr
 folder for all indexes (the portal's below portal/, which no agency's slug can be); Pagefind's
 bundled binary indexes each root (or portal shard) there, as many at once as
 memory allows, and its bundle, read back into memory, becomes OutputFile values under
-<root>/pagefind/ (a shard after the first: portal/pagefind-<n>/). The bundle is deterministic, and
+<root>/pagefind/ (a shard after the first: <root>/pagefind-<n>/). An agency's index is split into
+shards by month the same way (search_shards.agency_shards), so that an edit re-indexes one shard of
+the agency's posts, not all of them. The bundle is deterministic, and
 an index whose documents did not change is reused like an unchanged page; when the build knows that
 only some posts changed, in place (opdgen.build.changes), a shard of other agencies is carried over
 without even making its documents. Without the previous output (a CI job restores .opdgen-cache/,
@@ -23,6 +25,7 @@ sites and shards whose documents changed (`BundleStore`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -40,13 +43,14 @@ from pathlib import Path, PurePosixPath
 from opdgen import cacheuse, versions
 from opdgen.cachedb import CacheDB
 from opdgen.config import PORTAL_SLUG
-from opdgen.content.model import Kind, Post, Region
+from opdgen.content.model import Kind, Post, Region, Site
 from opdgen.markup.bodies import default_jobs
 from opdgen.media.html import article_body
 from opdgen.outputs.files import OutputFile, PageReuse
 from opdgen.outputs.search_shards import (
     BUNDLE,
     Lanes,
+    agency_shards,
     bundle_name,
     carried_bundle,
     indexed,
@@ -54,6 +58,7 @@ from opdgen.outputs.search_shards import (
     memory_cost,
     portal_shards,
     run_within,
+    shard_month,
     shards_to_index,
 )
 from opdgen.problems import Problem, ProblemError
@@ -64,6 +69,10 @@ MARK = b"data-pagefind-body"
 # Pagefind's own UIs inject inline styles (refused by our CSP) and the playground is for developers.
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.",
            "playground/")
+# a bundle after the first (a shard) is only merged into the first one's (search.js: mergeIndex),
+# which loads its entry, metadata, index and fragments, never its code or WebAssembly
+_MERGED_UNUSED = ("pagefind.js", "pagefind-worker.js", "wasm.")
+BUNDLE_FORMAT = 2  # 2: a shard's bundle without Pagefind's code (in every index key: kept ones change)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +80,11 @@ class SearchRoot:
     """One index to build: the web root it is published in and the pages it covers."""
 
     root: str  # "dinkes" or "portal"
-    pages: tuple[OutputFile, ...]  # under their own site folders (a portal shard's: portal/<agency>/)
+    # under their own site folders (a portal shard's: portal/<agency>/; an agency's shard after the
+    # first: <agency>.pagefind-<n>/, agency_roots)
+    pages: tuple[OutputFile, ...]
     strip: str  # the folder prefix removed to place a page in the index's folder
-    bundle: str = BUNDLE  # its folder in the web root: pagefind, or pagefind-<n> for a portal shard
+    bundle: str = BUNDLE  # its folder in the web root: pagefind, or pagefind-<n> for a shard after the first
     agencies: tuple[str, ...] = ()  # a portal shard's agencies (only their folders are indexed)
 
 
@@ -82,7 +93,8 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
                  kind_label: Callable[[Kind], str] | None = None, lanes: Lanes | None = None,
                  deliver: Callable[[list[OutputFile]], None] | None = None,
                  cache: Path | None = None, launching: Callable[[], None] | None = None,
-                 touched: frozenset[str] | None = None) -> list[OutputFile]:
+                 touched: frozenset[str] | None = None,
+                 delivered: Callable[[], None] | None = None) -> list[OutputFile]:
     """The Pagefind bundle of each of `sites`, and the portal's shards over every agency.
 
     Every index is made from the content (never from rendered pages), so this can run while the
@@ -97,7 +109,10 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
     nothing to index).
     `touched`: the agencies of the changed posts, when the build trusts that only they changed, in
     place (opdgen.build.changes): Pagefind starts on their bundles and shards before the previous
-    output is even looked at, and the other shards are carried over meanwhile."""
+    output is even looked at, and the other shards are carried over meanwhile.
+    `delivered`: called once every bundle was given to `deliver`, before the scratch folder is
+    removed (and, with `touched`, before the bundles made are kept in the cache): the build goes on
+    with its last files meanwhile."""
     later: list[tuple[int, tuple[str, ...]]] = []  # shards carried over once `reuse` is known
     if touched is None:
         reuse = reuse() if callable(reuse) else reuse
@@ -113,7 +128,8 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
     by_site: dict[str, list[OutputFile]] = {}
     for doc in documents:
         by_site.setdefault(doc.path.parts[0], []).append(doc)
-    roots = [SearchRoot(slug, tuple(by_site.get(slug, ())), slug) for slug in sorted(set(sites))]
+    by_slug = {site.slug: site for site in region.sites}
+    roots = [sr for slug in sorted(set(sites)) for sr in agency_roots(by_slug[slug], by_site.get(slug, ()))]
     for n, agencies in shards:  # the portal's documents are laid out below portal/ (no agency's slug)
         pages = tuple(OutputFile(PurePosixPath(PORTAL_SLUG) / doc.path, b"", is_page=True,
                                  search_doc=leads[doc.path])
@@ -131,7 +147,8 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
             out += kept
         else:
             todo.append((sr, key))
-    with BundleStore(cache) as store:
+    missed: list[tuple[int, tuple[str, ...]]] = []
+    with BundleStore(cache) as store, contextlib.ExitStack() as tidying:
         store.keep_only(todo)
         for sr, key in list(todo):
             if (cached := store.get(sr, key)) is not None:
@@ -143,17 +160,40 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
         carrying = _Carrying(reuse, later, deliver) if callable(reuse) else None
         if todo:
             started = launching if carrying is None else _both(launching, carrying.start)
-            out += _build_all(todo, language, lanes, deliver, store, started)
+            # after an edit, the few bundles made are kept in the cache once the build has them all
+            out += _build_all(todo, language, lanes, deliver, store, started, tidying,
+                              keep_later=touched is not None and deliver is not None)
         elif launching is not None:
             launching()
-    if carrying is None:
-        return out
-    out += carrying.join()
-    if carrying.missed:  # not as the previous build left them: indexed after all (a damaged output)
-        again = frozenset(slug for _, agencies in carrying.missed for slug in agencies)
+        if carrying is not None:
+            out += carrying.join()
+            missed = carrying.missed
+        if not missed and delivered is not None:
+            delivered()
+    if missed:  # not as the previous build left them: indexed after all (a damaged output)
+        assert carrying is not None
+        again = frozenset(slug for _, agencies in missed for slug in agencies)
         out += search_files(region, carrying.reuse, (), True, kind_label, lanes, deliver, cache,
-                            touched=again)
+                            touched=again, delivered=delivered)
     return out
+
+
+def agency_roots(site: Site, documents: Sequence[OutputFile]) -> list[SearchRoot]:
+    """The roots of an agency's index shards (search_shards.agency_shards), each with the documents
+    of its months. A shard after the first is laid out in a folder of its own, `<agency>.pagefind-<n>`
+    (no slug holds a dot), where Pagefind finds it alone, at the same URLs."""
+    months = {PurePosixPath(site.slug) / post_rel(post) / "index.html": shard_month(post)
+              for post in site.posts if indexed(post)}
+    roots = []
+    for n, shard in enumerate(agency_shards(site)):
+        wanted, bundle = set(shard), bundle_name(n)
+        pages = [doc for doc in documents if months.get(doc.path) in wanted]
+        folder = f"{site.slug}.{bundle}" if n else site.slug
+        if n:
+            pages = [dataclasses.replace(doc, path=PurePosixPath(folder, *doc.path.parts[1:]))
+                     for doc in pages]
+        roots.append(SearchRoot(site.slug, tuple(pages), folder, bundle))
+    return roots
 
 
 def _both(first: Callable[[], None] | None, second: Callable[[], None]) -> Callable[[], None]:
@@ -380,7 +420,8 @@ def index_key(sr: SearchRoot, language: str, digests: Mapping[PurePosixPath, str
     """Everything the bundle is made from: Pagefind's version, the language, every document
     (`digests`: the documents' digests when known)."""
     known = digests or {}
-    parts = [_pagefind_version(), language, sr.root, sr.strip, sr.bundle, " ".join(sr.agencies)]
+    parts = [str(BUNDLE_FORMAT), _pagefind_version(), language, sr.root, sr.strip, sr.bundle,
+             " ".join(sr.agencies)]
     parts += sorted(f"{f.path}\0{known.get(f.path) or _doc_digest(f)}" for f in sr.pages)
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
@@ -443,11 +484,15 @@ def _reused_bundle(sr: SearchRoot, key: str, reuse: PageReuse | None,
 def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str, lanes: Lanes | None = None,
                deliver: Callable[[list[OutputFile]], None] | None = None,
                store: BundleStore | None = None, launching: Callable[[], None] | None = None,
+               tidying: contextlib.ExitStack | None = None, keep_later: bool = False,
                ) -> list[OutputFile]:
     """Run the bundled Pagefind binary once per index, one per core at a time (or as `lanes`
     allows), the biggest first, and never several at once whose expected memory exceeds
     search_shards.SEARCH_MEMORY; the bundles' files in the order of `todo`, or each bundle's
     given to `deliver` as soon as it is read back (and kept in `store`).
+    `tidying`: where the removal of the scratch folder and the end of the helper process are left
+    for the caller (by then every bundle is handed over); with `keep_later`, keeping the bundles
+    in `store` too (a few bundles, held in memory meanwhile: not for a whole region's).
 
     The binary itself indexes a site in tens of milliseconds; its Python service API spends about
     half a second per index on messages, which at sixty agencies was most of a build.
@@ -461,8 +506,11 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str, lanes: Lan
     needed = sum(len(f.search_doc) for sr, _ in todo for f in sr.pages)
     scratch = _scratch(needed)
     _remove_stale(Path(scratch or tempfile.gettempdir()))
-    with tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-", dir=scratch) as tmp, \
-            Spawner() as spawner:  # Pagefind is started, and files are written, by a small process
+    with contextlib.ExitStack() as own:
+        stack = tidying if tidying is not None else own
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-", dir=scratch))
+        spawner = stack.enter_context(Spawner())  # starts Pagefind and writes files: a small process
+        keeping = tidying if keep_later and tidying is not None else None
         pages = Path(tmp) / "pages"  # every document once, at its path: <site>/berita/x/index.html
         try:
             counts = _lay_out(todo, pages, spawner)
@@ -473,21 +521,23 @@ def _build_all(todo: Sequence[tuple[SearchRoot, str]], language: str, lanes: Lan
         if launching is not None:
             launching()
         parts = run_within(jobs, costs, lambda job: _handed(deliver, _build_one(
-            spawner, binary, job[0], job[1], job[2], language, pages, Path(tmp)), store, job[0], job[1]),
-            default_jobs(),
-            lanes=lanes)
+            spawner, binary, job[0], job[1], job[2], language, pages, Path(tmp)), store, job[0], job[1],
+            keeping), default_jobs(), lanes=lanes)
         return [f for part in parts for f in part]
 
 
 def _handed(deliver: Callable[[list[OutputFile]], None] | None, files: list[OutputFile],
             store: BundleStore | None = None, sr: SearchRoot | None = None,
-            key: str = "") -> list[OutputFile]:
+            key: str = "", later: contextlib.ExitStack | None = None) -> list[OutputFile]:
     """The files, or none once given to `deliver` (and then kept in `store`: the build writes them
-    meanwhile)."""
+    meanwhile; `later`: when the stack is left)."""
     if deliver is not None:
         deliver(files)
     if store is not None and sr is not None:
-        store.put(sr, key, files)
+        if later is not None:
+            later.callback(store.put, sr, key, files)
+        else:
+            store.put(sr, key, files)
     return [] if deliver is not None else files
 
 
@@ -585,7 +635,7 @@ def _bundle_files(sr: SearchRoot, key: str, bundle: Path, spawner: Spawner) -> l
     """The files Pagefind wrote, read back into memory (the writer publishes them): the helper
     process puts them into one file, in path order."""
     blob = bundle.with_name(bundle.name + ".blob")
-    files = spawner.pack(bundle, blob, _UNUSED)
+    files = spawner.pack(bundle, blob, _UNUSED if sr.bundle == BUNDLE else (*_UNUSED, *_MERGED_UNUSED))
     data = blob.read_bytes()
     blob.unlink()
     return [OutputFile(PurePosixPath(sr.root) / sr.bundle / rel, data[start:start + size],

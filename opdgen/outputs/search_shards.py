@@ -14,6 +14,16 @@ that one; when the shard overflows, its last agency moves to the next shard (and
 the next is full too); shards before it never change. A region with fewer than SHARD_DOCS
 documents, like the sample content, has one shard.
 
+An agency's own index (its posts whole: Pagefind's time grows with every word it indexes, about
+1.4 ms per post) is split the same way, by time: its documents, grouped by the month of their date
+(undated ones, such as halaman, first), are packed in month order into shards of at most
+AGENCY_SHARD_DOCS documents (`agency_shards`), published at `<agency>/pagefind/`, then
+`<agency>/pagefind-<n>/`. A new post lands in the newest month, so only the last shard changes;
+an edit re-indexes the shard of its post's month, not the agency's years of news. The search page
+merges them like the portal's: a merged bundle loads only its entry, metadata and index chunks (the
+primary bundle's code and WebAssembly do the searching), so a shard costs a phone two small files
+more when the page opens.
+
 After an edit, a shard whose documents did not change is reused by its key (outputs.search); when
 the build knows that only some posts changed, in place (opdgen.build.changes: the same files, none
 moved, output/ intact), the plan is the previous build's and a shard of other agencies is carried
@@ -31,11 +41,14 @@ from typing import TypeVar
 
 from opdgen.config import PORTAL_SLUG
 from opdgen.content.loader import CONTENT_DIR
-from opdgen.content.model import Kind, Post, Region
+from opdgen.content.model import Kind, Post, Region, Site
 from opdgen.outputs.files import OutputFile, PageReuse
 
 BUNDLE = "pagefind"  # a web root's search bundle (an agency's; the portal's shard 0)
 SHARD_DOCS = 900  # the most documents in one portal shard (tests lower it)
+# the most documents in one shard of an agency's index, unless one month has more (tests lower it):
+# Pagefind indexes 120 whole posts in about 0.17 s
+AGENCY_SHARD_DOCS = 120
 _BUNDLE_FOLDER = re.compile(rf"{BUNDLE}(-[1-9][0-9]*)?")
 
 # Pagefind's peak memory, measured on the benchmark corpus (make bench): about 20 MiB plus 36 times
@@ -59,7 +72,8 @@ def indexed(post: Post) -> bool:
 def plan_shards(counts: Sequence[tuple[str, int]], limit: int | None = None) -> tuple[tuple[str, ...], ...]:
     """The agencies of each portal shard, in slug order: each shard takes the next agencies while
     they fit in `limit` documents (SHARD_DOCS); an agency over the limit is a shard of its own.
-    There is always at least one shard (empty when there are no agencies)."""
+    There is always at least one shard (empty when there are no agencies). The same for the months
+    of an agency's own index (agency_shards), which sort as they come."""
     most = SHARD_DOCS if limit is None else limit
     shards: list[tuple[str, ...]] = []
     current: list[str] = []
@@ -77,6 +91,27 @@ def plan_shards(counts: Sequence[tuple[str, int]], limit: int | None = None) -> 
 def portal_shards(region: Region) -> tuple[tuple[str, ...], ...]:
     """The portal's shards for this region's documents (as outputs.search indexes them)."""
     return plan_shards([(site.slug, sum(1 for p in site.posts if indexed(p))) for site in region.sites])
+
+
+def shard_month(post: Post) -> str:
+    """The unit of an agency's shard plan a post belongs to: the month of its date ("" undated)."""
+    return f"{post.date:%Y-%m}" if post.date is not None else ""
+
+
+def agency_shards(site: Site) -> tuple[tuple[str, ...], ...]:
+    """The months of each shard of an agency's own index (`shard_month`), oldest first: plan_shards
+    over the number of documents of each month, at most AGENCY_SHARD_DOCS documents a shard."""
+    counts: dict[str, int] = {}
+    for post in site.posts:
+        if indexed(post):
+            month = shard_month(post)
+            counts[month] = counts.get(month, 0) + 1
+    return plan_shards(list(counts.items()), AGENCY_SHARD_DOCS)
+
+
+def agency_bundles(site: Site) -> tuple[str, ...]:
+    """An agency's bundles after the first, for its search page to merge (`pagefind-1`, ...)."""
+    return tuple(bundle_name(n) for n in range(1, len(agency_shards(site))))
 
 
 def shards_to_index(region: Region, reuse: PageReuse | None, previous: Mapping[str, Sequence[str]]

@@ -20,6 +20,7 @@ from opdgen.outputs.feeds import FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import media_files
 from opdgen.outputs.public import SiteSection, claimed_pages, home_blocks, section_menu, site_sections
+from opdgen.outputs.search_shards import agency_bundles
 from opdgen.render import context as c
 from opdgen.render.themes import Theme, fingerprinted
 
@@ -121,6 +122,7 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
     files.append(r.render(  # outputs.search builds the index this page reads
         "search.html", "cari/", title=label("search_title"), description=config.description,
         kind="search", crumbs=[home_crumb, c.Crumb(label("search"), urls.path("cari/"))], deps=[site_yaml],
+        search_merge=tuple(urls.path(f"{bundle}/") for bundle in agency_bundles(site)),  # its shards
     ))
     files += site_sections(sections)  # agenda, PPID register, services, SKM (opdgen.outputs.public)
     dated = sorted([*berita, *pengumuman], key=lambda v: (v.date, v.url), reverse=True)

@@ -5,6 +5,8 @@ nginx under the real CSP, finds posts of the first shard and of the last one in 
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import shutil
@@ -85,8 +87,12 @@ def test_shards_are_bundles_of_their_own_and_builds_agree(
     assert run_cli("build", "--root", repo, "--output", whole).exit_code == 0
     folders = sorted(p.name for p in (whole / "portal").iterdir() if p.name.startswith("pagefind"))
     assert folders == SHARDS
-    for name in SHARDS:
-        assert (whole / "portal" / name / "pagefind.js").is_file()
+    for name in SHARDS:  # the first bundle's code and WebAssembly search them all: a shard has none
+        names = {p.name for p in (whole / "portal" / name).iterdir()}
+        assert "pagefind-entry.json" in names and "index" in names and "fragment" in names
+        code = {n for n in names if n in ("pagefind.js", "pagefind-worker.js") or n.startswith("wasm.")}
+        assert code == ({"pagefind.js", "pagefind-worker.js", "wasm.id.pagefind", "wasm.unknown.pagefind"}
+                        if name == "pagefind" else set()), name
     page = (whole / "portal/cari/index.html").read_text("utf-8")
     assert 'data-bundle="/pagefind/"' in page and 'data-merge="/pagefind-1/ /pagefind-2/"' in page
     assert "data-merge" not in (whole / "wajo/cari/index.html").read_text("utf-8")  # one index each
@@ -224,19 +230,71 @@ def test_new_posts_move_shard_boundaries_and_the_search_page_follows(
     assert not (out / "portal/pagefind-3").exists()  # a shard no longer made is gone from the output
 
 
+# wajo's news over three months; with at most one document a shard, its index has a shard a month
+MONTHS = {"2026-09-14": "tenun sutera sengkang", "2026-10-14": "danau tempe nelayan",
+          "2026-11-14": "sutera ekspor perajin"}
+MONTHLY = ["pagefind", "pagefind-1", "pagefind-2"]
+
+
+def dated_post(day: str, words: str) -> str:
+    return POST.replace("2026-11-20 08:30", f"{day} 08:30").replace(
+        "Pekan Imunisasi Dimulai", f"Kabar {words.split()[0].title()}").replace(
+        "Pekan imunisasi dimulai di seluruh puskesmas.", f"Kabar tentang {words} di kabupaten.")
+
+
 @pytest.fixture
-def portal_nginx(repo: Path, run_cli: Callable[..., Result], tmp_path: Path) -> Iterator[int]:
-    """The portal's web root of the repository's build, served by real nginx with its server block."""
+def monthly(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(search_shards, "AGENCY_SHARD_DOCS", 1)
+    files = agency_files("wajo", [])
+    for i, (day, words) in enumerate(MONTHS.items()):
+        files[f"content/wajo/berita/{day}-kabar-{i}.md"] = dated_post(day, words)
+    return make_repo(files)
+
+
+def test_an_agency_index_comes_in_shards_of_months_and_an_edit_indexes_one(
+        monthly: Path, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", "--root", monthly, "--output", out).exit_code == 0
+    assert sorted(p.name for p in (out / "wajo").iterdir() if p.name.startswith("pagefind")) == MONTHLY
+    assert (out / "wajo/pagefind/pagefind.js").is_file() and not (out / "wajo/pagefind-1/pagefind.js").exists()
+    assert 'data-merge="/pagefind-1/ /pagefind-2/"' in (out / "wajo/cari/index.html").read_text("utf-8")
+    entries = [json.loads((out / "wajo" / name / "pagefind-entry.json").read_text()) for name in MONTHLY]
+    assert [e["languages"]["id"]["page_count"] for e in entries] == [1, 1, 1]
+
+    seen, _ = built_bundles(monkeypatch)
+    october = monthly / "content/wajo/berita/2026-10-14-kabar-1.md"
+    october.write_text(october.read_text("utf-8") + "\nPerahu baru diluncurkan oleh nelayan.\n", "utf-8")
+    assert run_cli("build", "--root", monthly, "--output", out).exit_code == 0
+    assert sorted(seen) == ["portal/pagefind", "wajo/pagefind-1"]  # its month's shard, and the portal's
+    clean = tmp_path / "clean"
+    assert run_cli("build", "--root", monthly, "--output", clean).exit_code == 0
+    assert tree_bytes(out) == tree_bytes(clean)
+
+    seen.clear()  # a new post of the newest month: only the last shard changes
+    (monthly / "content/wajo/berita/2026-11-25-baru.md").write_text(dated_post("2026-11-25", "songkok recca"))
+    assert run_cli("build", "--root", monthly, "--output", out).exit_code == 0
+    assert sorted(seen) == ["portal/pagefind", "wajo/pagefind-2"]
+    shutil.rmtree(clean)
+    assert run_cli("build", "--root", monthly, "--output", clean).exit_code == 0
+    assert tree_bytes(out) == tree_bytes(clean)
+
+
+def test_a_halaman_cannot_take_the_folder_of_a_search_shard(
+        monthly: Path, make_repo: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    make_repo({"content/wajo/halaman/pagefind-2.md": "---\ntitle: Cari\n---\nTeks.\n"})
+    result = run_cli("build", "--root", monthly, "--output", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "content/wajo/halaman/pagefind-2.md" in result.output and "pagefind-2" in result.output
+
+
+@contextlib.contextmanager
+def served(out: Path, web_root: str, base_url: str, work: Path) -> Iterator[int]:
+    """A web root of a build, served by real nginx with its server block (under the real CSP): the port."""
     requires(NGINX, "nginx")
-    out = tmp_path / "output"
-    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
-    work = tmp_path / "nginx"
     work.mkdir()
     port = free_port()
-    region = yaml.safe_load(REGION_YAML)
-    headers = security_headers(region["security"]["video_hosts"])
-    servers = nginx_conf("portal", region["portal"]["base_url"], headers, root=str(out / "portal"),
-                         listen=f"127.0.0.1:{port}")
+    headers = security_headers(yaml.safe_load(REGION_YAML)["security"]["video_hosts"])
+    servers = nginx_conf(web_root, base_url, headers, root=str(out / web_root), listen=f"127.0.0.1:{port}")
     user = "user root;\n" if os.geteuid() == 0 else ""
     (work / "nginx.conf").write_text(HTTP_BLOCK.format(user=user, work=work, servers=servers))
     command = [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")]
@@ -248,6 +306,32 @@ def portal_nginx(repo: Path, run_cli: Callable[..., Result], tmp_path: Path) -> 
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_an_agency_search_page_searches_every_shard(
+        monthly: Path, run_cli: Callable[..., Result], tmp_path: Path, chromium: Any) -> None:
+    requires(NGINX, "nginx")
+    out = tmp_path / "output"
+    assert run_cli("build", "--root", monthly, "--output", out).exit_code == 0
+    with served(out, "wajo", "https://wajo.ujikab.go.id/", tmp_path / "nginx") as port:
+        context, page, problems = watched_page(chromium)
+        assert results(page, port, "tenun") == ["https://wajo.ujikab.go.id/berita/kabar-0/"]  # the first
+        assert results(page, port, "perajin") == ["https://wajo.ujikab.go.id/berita/kabar-2/"]  # the last
+        every = results(page, port, "kabupaten")  # one list over the three shards
+        assert sorted(every) == [f"https://wajo.ujikab.go.id/berita/kabar-{i}/" for i in range(3)]
+        problems += [f"CSP {v}" for v in page.evaluate("window.__csp")]
+        context.close()
+    assert not problems, problems
+
+
+@pytest.fixture
+def portal_nginx(repo: Path, run_cli: Callable[..., Result], tmp_path: Path) -> Iterator[int]:
+    """The portal's web root of the repository's build, served by real nginx with its server block."""
+    requires(NGINX, "nginx")
+    out = tmp_path / "output"
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
+    with served(out, "portal", yaml.safe_load(REGION_YAML)["portal"]["base_url"], tmp_path / "nginx") as port:
+        yield port
 
 
 def results(page: Any, port: int, words: str) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 from opdgen.build.pipeline import BuildOptions, build
 from opdgen.build.uptodate import output_digest, read_stamp, stamp_path
 from opdgen.cli import build_now
+from opdgen.outputs import search_shards
 from tests.conftest import NOW, POST, PROJECT, tree_bytes
 
 B = "content/dinkes/berita/"
@@ -88,8 +89,12 @@ def _clean_build(repo: Path, tmp: Path, name: str, counts: list[tuple[int, int, 
     return tree_bytes(out)
 
 
-def test_incremental_builds_equal_clean_builds_across_edits(make_repo: Callable[..., Path], tmp_path: Path) -> None:
-    """After every kind of change, the build that reuses pages writes what a clean build writes."""
+def test_incremental_builds_equal_clean_builds_across_edits(make_repo: Callable[..., Path], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """After every kind of change, the build that reuses pages writes what a clean build writes (the
+    agencies' indexes in shards of at most 5 documents a month: a post moved to another month moves
+    their boundaries)."""
+    monkeypatch.setattr(search_shards, "AGENCY_SHARD_DOCS", 5)
     site2 = make_repo().joinpath("content/dinkes/site.yaml").read_text().replace("dinkes.", "disdik.")
     files = {**many_posts(24), "content/disdik/site.yaml": site2,
              "content/disdik/berita/2026-11-02-sekolah.md": POST.replace("imunisasi", "sekolah"),
@@ -110,6 +115,7 @@ def test_incremental_builds_equal_clean_builds_across_edits(make_repo: Callable[
         ("title", lambda: edit(B + "2026-11-06-berita-5.md", "title: Pekan Imunisasi Dimulai", "title: Judul Baru")),
         ("tags", lambda: edit(B + "2026-11-07-berita-6.md", "tags: [imunisasi, puskesmas]", "tags: [imunisasi, baru]")),
         ("date", lambda: edit(B + "2026-11-08-berita-7.md", "2026-11-20 08:30", "2026-11-27 10:00")),
+        ("month", lambda: edit(B + "2026-11-04-berita-3.md", "2026-11-20 08:30", "2026-10-02 10:00")),
         ("rename", lambda: (berita / "2026-11-09-berita-8.md").rename(berita / "2026-11-09-nama-baru.md")),
         ("delete", lambda: (berita / "2026-11-10-berita-9.md").unlink()),
         ("add", lambda: (berita / "2026-11-28-terbaru.md").write_text(POST.replace("2026-11-20 08:30", "2026-11-28 07:00"))),
@@ -166,6 +172,7 @@ def test_edits_kept_by_deps_equal_clean_builds_on_the_sample(tmp_path: Path, mon
 
     if apart:
         monkeypatch.setattr(uptodate, "WALK_APART", 0)
+    monkeypatch.setattr(search_shards, "AGENCY_SHARD_DOCS", 3)  # each agency's index in a few shards
     repo, out = _sample_built(tmp_path, monkeypatch)
     newest = sorted((repo / "content/dinkes/berita").glob("*.md"))[-1]
     edits = [newest, *sorted((repo / "content/diskominfo/pengumuman").glob("*.md"))[:1],

@@ -6,6 +6,7 @@ import os
 import subprocess
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -18,6 +19,8 @@ from opdgen.outputs.files import PageReuse
 from opdgen.outputs.search_shards import (
     Lanes,
     Stopped,
+    agency_bundles,
+    agency_shards,
     bundle_name,
     is_bundle,
     plan_shards,
@@ -238,3 +241,25 @@ def test_a_stop_lets_the_run_going_end_and_starts_no_other() -> None:
         run_within(list(range(5)), [1] * 5, work, workers=2, budget=100, lanes=lanes)
     stopper.join()
     assert ran == [0]
+
+
+def agency(dates: list[str | None], skm: int = 0) -> Any:
+    """A site with a post of each date ("2026-10-03", None: undated), and SKM results (no document)."""
+    posts = [SimpleNamespace(kind=Kind.HALAMAN if d is None else Kind.BERITA,
+                             date=None if d is None else datetime.fromisoformat(d)) for d in dates]
+    posts += [SimpleNamespace(kind=Kind.SKM, date=datetime.fromisoformat("2026-01-01")) for _ in range(skm)]
+    return SimpleNamespace(slug="wajo", posts=posts)
+
+
+def test_an_agency_index_is_planned_by_month_undated_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_shards, "AGENCY_SHARD_DOCS", 3)
+    site = agency(["2026-11-02", None, "2026-09-30", "2026-10-01", "2026-10-20", "2026-11-01", None], skm=5)
+    # "" (2) + 2026-09 (1) fill a shard; 2026-10 (2); 2026-11 (2) would make 4: a shard of its own
+    assert agency_shards(site) == (("", "2026-09"), ("2026-10",), ("2026-11",))
+    assert agency_bundles(site) == ("pagefind-1", "pagefind-2")
+    newer = agency(["2026-11-02", None, "2026-09-30", "2026-10-01", "2026-10-20", "2026-11-01", None,
+                    "2026-11-25"])  # a new post of the newest month: the earlier shards stay
+    assert agency_shards(newer)[:2] == agency_shards(site)[:2]
+    busy = agency([f"2026-11-{d:02d}" for d in range(1, 8)])  # a month over the limit: one shard
+    assert agency_shards(busy) == (("2026-11",),) and agency_bundles(busy) == ()
+    assert agency_shards(agency([])) == ((),)  # nothing to index: one (empty) index all the same

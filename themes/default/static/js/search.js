@@ -1,5 +1,5 @@
 /* The search page (opdgen default theme): Pagefind's JS API over this web root's static index
-   (the portal's: its shards, merged).
+   (in shards, merged: the portal's, a big agency's).
    Progressive enhancement: the form is an ordinary GET form and, without JavaScript, the page keeps
    its message pointing at the listings. Results are built with DOM methods; Pagefind's excerpt is
    parsed inertly and only its text and <mark> highlights are kept. Nothing is sent anywhere. */
@@ -72,7 +72,7 @@ async function main() {
     pagefind = await import(box.dataset.bundle + "pagefind.js");
     await pagefind.options({ excerptLength: 24 });
     pagefind.init();
-    // The portal's index comes in shards (data-merge: the other bundles' URLs, same origin);
+    // A big index comes in shards (data-merge: the other bundles' URLs, same origin);
     // merged, they answer as one index with one ranked list of results.
     const shards = (box.dataset.merge || "").split(" ").filter(Boolean);
     await Promise.all(shards.map(function (url) { return pagefind.mergeIndex(url, { excerptLength: 24 }); }));
