@@ -45,10 +45,15 @@ def agency_files(slug: str, topics: list[str]) -> dict[str, str | bytes]:
             "Dinas Kesehatan", f"Dinas {slug.title()}").replace("Dinkes", slug.title()),
     }
     for i, words in enumerate(topics):
-        files[f"content/{slug}/berita/2026-11-{10 + i:02d}-kabar-{i}.md"] = POST.replace(
-            "Pekan Imunisasi Dimulai", f"Kabar {words.split()[0].title()}").replace(
-            "Pekan imunisasi dimulai di seluruh puskesmas.", f"Kabar tentang {words} di kabupaten.")
+        files[f"content/{slug}/berita/2026-11-{10 + i:02d}-kabar-{i}.md"] = dated_post("2026-11-20", words)
     return files
+
+
+def dated_post(day: str, words: str) -> str:
+    """A post of that day about those words (titled by the first)."""
+    return POST.replace("2026-11-20 08:30", f"{day} 08:30").replace(
+        "Pekan Imunisasi Dimulai", f"Kabar {words.split()[0].title()}").replace(
+        "Pekan imunisasi dimulai di seluruh puskesmas.", f"Kabar tentang {words} di kabupaten.")
 
 
 @pytest.fixture
@@ -234,12 +239,6 @@ def test_new_posts_move_shard_boundaries_and_the_search_page_follows(
 MONTHS = {"2026-09-14": "tenun sutera sengkang", "2026-10-14": "danau tempe nelayan",
           "2026-11-14": "sutera ekspor perajin"}
 MONTHLY = ["pagefind", "pagefind-1", "pagefind-2"]
-
-
-def dated_post(day: str, words: str) -> str:
-    return POST.replace("2026-11-20 08:30", f"{day} 08:30").replace(
-        "Pekan Imunisasi Dimulai", f"Kabar {words.split()[0].title()}").replace(
-        "Pekan imunisasi dimulai di seluruh puskesmas.", f"Kabar tentang {words} di kabupaten.")
 
 
 @pytest.fixture
