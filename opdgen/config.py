@@ -20,6 +20,8 @@ CONFIG_FILE = "opdgen.yaml"
 SITE_FILE = "site.yaml"
 PORTAL_SLUG = "portal"  # DESIGN: reserved, the slug of the portal's web root
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# a web root's search index folders: pagefind/, and pagefind-<n>/ of its shards (outputs.search_shards)
+BUNDLE_FOLDER_RE = re.compile(r"pagefind(-[1-9][0-9]*)?")
 SOCIAL_NETWORKS = ("facebook", "instagram", "x", "youtube", "tiktok")
 DEFAULT_COLOUR = "#1f5f8b"
 # `standing_pages:` default: the halaman every agency must have (opdgen.public.standing; issue 8).

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,6 +16,7 @@ from typing import Any
 from opdgen import schema as s
 from opdgen.cachedb import CacheDB
 from opdgen.config import (
+    BUNDLE_FOLDER_RE,
     PORTAL_SLUG,
     SITE_FILE,
     SLUG_RE,
@@ -54,8 +54,6 @@ RESERVED_PAGE_SLUGS = frozenset(
     {"berita", "pengumuman", "tag", "assets", "media", "page", "cari", "agenda", "dokumen",
      "skm", "feed", "sitemap", "robots", "404", "index", "opd"}
 )
-# and the search index's folders: pagefind/, and pagefind-<n>/ of its shards (outputs.search_shards)
-_BUNDLE_SLUG = re.compile(r"pagefind(-[0-9]+)?")
 # Folders of content/<site>/ that hold no Markdown of a kind: images and documents (opdgen.media).
 OTHER_FOLDERS = frozenset({"media"})
 
@@ -395,7 +393,7 @@ class _SiteLoader:
         slug = slug_from_filename(path.stem)
         if not slug:
             self.problems.add(rel, None, "content.slug.empty")
-        elif kind is Kind.HALAMAN and (slug in RESERVED_PAGE_SLUGS or _BUNDLE_SLUG.fullmatch(slug)):
+        elif kind is Kind.HALAMAN and (slug in RESERVED_PAGE_SLUGS or BUNDLE_FOLDER_RE.fullmatch(slug)):
             self.problems.add(rel, None, "content.slug.reserved", slug=slug)
         finding = check_markdown(parts.body)
         if finding is not None:

@@ -32,14 +32,13 @@ over without making its documents at all (`shards_to_index`).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import PurePosixPath
 from typing import TypeVar
 
-from opdgen.config import PORTAL_SLUG
+from opdgen.config import BUNDLE_FOLDER_RE, PORTAL_SLUG
 from opdgen.content.loader import CONTENT_DIR
 from opdgen.content.model import Kind, Post, Region, Site
 from opdgen.outputs.files import OutputFile, PageReuse
@@ -49,7 +48,6 @@ SHARD_DOCS = 900  # the most documents in one portal shard (tests lower it)
 # the most documents in one shard of an agency's index, unless one month has more (tests lower it):
 # Pagefind indexes 120 whole posts in about 0.17 s
 AGENCY_SHARD_DOCS = 120
-_BUNDLE_FOLDER = re.compile(rf"{BUNDLE}(-[1-9][0-9]*)?")
 
 # Pagefind's peak memory, measured on the benchmark corpus (make bench): about 20 MiB plus 36 times
 # the bytes of the documents it indexes (a shard of 800 documents, 5 MB: 200 MiB in 1.3 s). The runs
@@ -166,7 +164,7 @@ def bundle_name(shard: int) -> str:
 
 def is_bundle(folder: str) -> bool:
     """Whether a folder of a web root holds a search bundle (`pagefind`, `pagefind-3`)."""
-    return _BUNDLE_FOLDER.fullmatch(folder) is not None
+    return BUNDLE_FOLDER_RE.fullmatch(folder) is not None
 
 
 def merged_bundles(region: Region) -> tuple[str, ...]:
