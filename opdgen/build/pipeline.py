@@ -411,8 +411,12 @@ def build(options: BuildOptions) -> BuildResult:
                     verdict = judge(options, output, stamp_file, inputs, walking)
                     return verdict if verdict.intact and verdict.previous == last else None
 
-                done = _render_and_write(options, output, stamp_file, cache_dir, inputs, kept, assumed,
-                                         None, started, confirm)
+                try:
+                    done = _render_and_write(options, output, stamp_file, cache_dir, inputs, kept, assumed,
+                                             None, started, confirm)
+                except snapshot.KeptSiteLost:  # a kept site could not be read after all: read them all
+                    done = _render_and_write(options, output, stamp_file, cache_dir, inputs, {}, assumed,
+                                             None, started, confirm)
                 if done is not None:
                     return done
         verdict = judge(options, output, stamp_file, inputs, walking)
@@ -421,7 +425,12 @@ def build(options: BuildOptions) -> BuildResult:
     changes = since_last_build(verdict, inputs, stamp_file, options.now)
     if kept is None:  # (those loaded above stand whatever the changes: each is keyed by its files)
         kept = _kept_sites(kept_in, inputs, options.now, changes, cache_dir)
-    done = _render_and_write(options, output, stamp_file, cache_dir, inputs, kept, changes, verdict, started)
+    try:
+        done = _render_and_write(options, output, stamp_file, cache_dir, inputs, kept, changes, verdict,
+                                 started)
+    except snapshot.KeptSiteLost:  # a kept site could not be read after all: read every site
+        done = _render_and_write(options, output, stamp_file, cache_dir, inputs, {}, changes, verdict,
+                                 started)
     assert done is not None
     return done
 

@@ -17,6 +17,7 @@ from opdgen.content.model import Region
 from opdgen.outputs.files import OutputFile
 from opdgen.outputs.headers import serving_files
 from opdgen.outputs.manifest import SERVER_DIR, manifest_file
+from opdgen.outputs.summary import summary_of
 from opdgen.spam import allowed_domains
 
 GIT_TIMEOUT = 10  # seconds: a hung git must not hang the build
@@ -76,7 +77,7 @@ def _commit_date(root: Path) -> datetime | None:
 
 def newest_content_date(region: Region) -> datetime | None:
     """The latest `date` or `updated` of any published post in the region."""
-    dates = [d for site in region.sites for p in site.posts for d in (p.date, p.updated) if d is not None]
+    dates = [d for site in region.sites if (d := summary_of(site).newest) is not None]
     return max(dates, default=None)
 
 

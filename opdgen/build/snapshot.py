@@ -20,6 +20,14 @@ A kept site is never trusted blindly: its header must say so before anything is 
 unpickler makes only the content model's own classes (frozen dataclasses and enums of opdgen, dates,
 paths), never a function, so a file planted in the cache cannot run code. Anything unreadable, foreign
 or stale is ignored and the site is loaded as usual.
+
+A kept site is read in two steps (content.model.DeferredSite): when the build starts, everything
+but its news posts, with a summary of those (outputs.summary: what the portal, the search plan and
+the checks need of every site); its news posts, the bulk of it, only when something asks for them.
+After one edit, the portal reads the posts of the few agencies whose news shares a page with the
+edited post, and the search thread those that share its index shard. A kept file that cannot be
+read by then (removed, damaged) raises KeptSiteLost, and the build starts again without kept sites
+(opdgen.build.pipeline).
 """
 
 from __future__ import annotations
@@ -29,13 +37,16 @@ import copyreg
 import dataclasses
 import decimal
 import enum
+import gc
 import hashlib
 import io
+import itertools
 import json
 import os
 import pathlib
 import pickle
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -43,10 +54,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from opdgen.build.uptodate import boundary
-from opdgen.content.model import Site
+from opdgen.config import SiteConfig
+from opdgen.content.model import DeferredSite, Post, Site, SiteSummary
 from opdgen.media.cache import PreviewFiles
+from opdgen.media.model import MediaImage
+from opdgen.outputs.summary import summarize
 
-FORMAT = 3  # 3: Site.halaman_drafts
+FORMAT = 4  # 3: Site.halaman_drafts; 4: the site and its summary, then its news posts (DeferredSite)
 _STDLIB: dict[tuple[str, str], Any] = {
     ("datetime", "datetime"): datetime,
     ("datetime", "date"): date,
@@ -74,9 +88,14 @@ def site_keys(context: str, markdown: Mapping[str, str], sites: Iterable[str]) -
             for site, lines in rows.items()}
 
 
+class KeptSiteLost(Exception):
+    """A kept site's posts could not be read when they were first asked for."""
+
+
 def load_sites(where: Path, context: str, markdown: Mapping[str, str], now: datetime,
                changed: Iterable[str], previews: PreviewFiles) -> dict[str, Site]:
-    """The kept sites that may stand for loading them now (see the module's text), by slug."""
+    """The kept sites that may stand for loading them now (see the module's text), by slug: each a
+    DeferredSite, whose posts are read when first asked for."""
     try:
         names = sorted(p.name for p in os.scandir(where) if p.name.endswith(".pickle"))
     except OSError:
@@ -84,7 +103,7 @@ def load_sites(where: Path, context: str, markdown: Mapping[str, str], now: date
     touched = {rel.split("/", 2)[1] for rel in changed if rel.count("/") >= 2}
     candidates = [name.removesuffix(".pickle") for name in names]
     keys = site_keys(context, markdown, [c for c in candidates if c not in touched])
-    found = {}
+    found: dict[str, Site] = {}
     for slug, key in keys.items():
         site = _read(where / f"{slug}.pickle", key, now, previews)
         if site is not None and site.slug == slug:
@@ -103,14 +122,25 @@ def prepare_sites(where: Path, context: str, markdown: Mapping[str, str], now: d
     try:
         where.mkdir(parents=True, exist_ok=True)
         for site in sites:
-            header = {"format": FORMAT, "key": keys[site.slug], "made_at": now.isoformat(),
-                      "valid_until": boundary(now, zone, site.next_release).isoformat()}
             buffer = io.BytesIO()
+            summary = summarize(site)
             try:
-                _Pickler(buffer, protocol=5).dump(site)
+                offsets = [0]  # each news post pickled alone, so that a page can read one (_KeptNews)
+                for post in (p for p in site.posts if p.kind.is_news):
+                    _Pickler(buffer, protocol=5).dump(post)
+                    offsets.append(buffer.tell())
+                news = buffer.getvalue()
+                buffer = io.BytesIO()
+                _Pickler(buffer, protocol=5).dump((site.config, site.next_release, site.logo, site.documents,
+                                                   site.halaman_drafts, summary, tuple(offsets)))
+                size = buffer.tell()
+                buffer.write(news)
             except (pickle.PicklingError, TypeError, AttributeError):
                 done[site.slug] = False  # something in it is not a plain value: load it next time
                 continue
+            header = {"format": FORMAT, "key": keys[site.slug], "made_at": now.isoformat(),
+                      "valid_until": boundary(now, zone, site.next_release).isoformat(),
+                      "summary": size}
             with open(_temporary(where, site.slug), "wb") as out:
                 out.write(json.dumps(header, sort_keys=True).encode() + b"\n")
                 out.write(buffer.getbuffer())
@@ -159,18 +189,78 @@ def _temporary(where: Path, slug: str) -> Path:
 
 
 def _read(path: Path, key: str, now: datetime, previews: PreviewFiles) -> Site | None:
+    """The kept site at path as a DeferredSite (its summary read now), when its header says it may
+    stand for loading it now; else None."""
     try:
         with open(path, "rb") as f:
-            header = json.loads(f.readline())
+            line = f.readline()
+            header = json.loads(line)
             if header.get("format") != FORMAT or header.get("key") != key:
                 return None
             if not datetime.fromisoformat(header["made_at"]) <= now \
                     < datetime.fromisoformat(header["valid_until"]):
                 return None
-            site = _Unpickler(io.BytesIO(f.read()), previews).load()
+            size = header["summary"]
+            first = _Unpickler(io.BytesIO(f.read(size)), previews).load()
     except Exception:  # a damaged or foreign file, whatever the error: the site is loaded instead
         return None
-    return site if isinstance(site, Site) else None
+    if not isinstance(first, tuple) or len(first) != 7:
+        return None
+    config, next_release, logo, documents, drafts, summary, offsets = first
+    if not isinstance(config, SiteConfig) or not isinstance(summary, SiteSummary) \
+            or not (next_release is None or isinstance(next_release, datetime)) \
+            or not (logo is None or isinstance(logo, MediaImage)) or not isinstance(documents, tuple) \
+            or not isinstance(drafts, frozenset) or not isinstance(offsets, tuple) \
+            or len(offsets) != summary.news_count + 1:
+        return None
+    return DeferredSite(config, next_release, logo, documents, drafts, summary,
+                        _KeptNews(path, line, len(line) + size, offsets, previews))
+
+
+_READING = threading.Lock()  # one kept site read at a time (the search thread asks for some too)
+
+
+class _KeptNews:
+    """The news posts of a kept site, after its header line (`line`) and first part (to `start`),
+    each pickled alone (at `offsets` from start): read all at once, or one by one. KeptSiteLost
+    when the file is no longer the one whose first part was read, or cannot be read."""
+
+    def __init__(self, path: Path, line: bytes, start: int, offsets: tuple[int, ...],
+                 previews: PreviewFiles) -> None:
+        self.path, self.line, self.start, self.offsets, self.previews = path, line, start, offsets, previews
+
+    def all(self) -> tuple[Post, ...]:
+        return self._read(0, len(self.offsets) - 1)
+
+    def one(self, index: int) -> Post:
+        return self._read(index, index + 1)[0]
+
+    def _read(self, first: int, end: int) -> tuple[Post, ...]:
+        if not 0 <= first <= end < len(self.offsets):
+            raise IndexError(first)
+        with _READING:
+            paused = gc.isenabled()
+            gc.disable()  # (thousands of lasting objects: no scans while they are made)
+            try:
+                with open(self.path, "rb") as f:
+                    if f.readline() != self.line:
+                        raise KeptSiteLost(str(self.path))
+                    f.seek(self.start + self.offsets[first])
+                    data = f.read(self.offsets[end] - self.offsets[first])
+                base = self.offsets[first]
+                posts = tuple(_Unpickler(io.BytesIO(data[a - base:b - base]), self.previews).load()
+                              for a, b in itertools.pairwise(self.offsets[first:end + 1]))
+            except KeptSiteLost:
+                raise
+            except Exception as exc:  # whatever a damaged file gives
+                raise KeptSiteLost(f"{self.path}: {type(exc).__name__}") from None
+            finally:
+                if paused:
+                    gc.enable()
+            gc.freeze()  # (kept until the build ends: out of the collector's scans, as the region is)
+        if not all(isinstance(p, Post) and p.kind.is_news for p in posts):
+            raise KeptSiteLost(str(self.path))
+        return posts
 
 
 def _model_class(module: str, name: str) -> type | None:

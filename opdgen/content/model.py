@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
+from typing import Any, Protocol
 
 from opdgen.config import RegionConfig, SiteConfig
 from opdgen.markup.bodies import BodyStats
@@ -82,6 +86,99 @@ class Site:
 
     def of_kind(self, kind: Kind) -> tuple[Post, ...]:
         return tuple(p for p in self.posts if p.kind is kind)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSummary:
+    """What the steps that look at every site need of one without its news posts: made from the
+    site by opdgen.outputs.summary, and kept with it between builds (a DeferredSite holds it)."""
+
+    kinds: Mapping[str, int]  # how many posts of each kind (Kind.value) the site has
+    others: tuple[Post, ...]  # its posts that are not news, in the loader's order
+    # its posts in the loader's order, as runs of news posts or others: (news, how many)
+    runs: tuple[tuple[bool, int], ...]
+    newest: datetime | None  # the latest `date` or `updated` of any of its posts
+    indexed: int  # its documents in the search indexes (opdgen.outputs.search_shards.indexed)
+    news_count: int  # its news posts (berita and pengumuman)
+    last_update: datetime | None  # the latest `updated`, else `date`, of its dated news posts
+    # each news post's kind (Kind.value), date, slug, source path and whether it is published (not a
+    # draft, not scheduled), in the loader's order: the portal's news index (a page that shows one
+    # reads that post alone: DeferredSite.news_post, by its place here) and the activity report
+    news: tuple[tuple[str, datetime | None, str, str, bool], ...]
+
+
+class KeptNews(Protocol):
+    """Where a DeferredSite's news posts are read from (opdgen.build.snapshot)."""
+
+    def all(self) -> tuple[Post, ...]: ...
+
+    def one(self, index: int) -> Post: ...
+
+
+class DeferredSite(Site):
+    """A Site whose news posts are read when they are first used (from `news`); everything else,
+    and a summary of those posts (SiteSummary), is known at once. opdgen.build.snapshot keeps
+    sites so: after one edit, most of them are never read, or only the few posts a page shows
+    (news_post). Its posts are its news posts and summary.others, put together by summary.runs."""
+
+    __slots__ = ("_news", "_read", "summary")
+
+    def __init__(self, config: SiteConfig, next_release: datetime | None, logo: MediaImage | None,
+                 documents: tuple[Document, ...], halaman_drafts: frozenset[str], summary: SiteSummary,
+                 news: KeptNews) -> None:  # (frozen: its fields are set as the dataclass sets them)
+        for name, value in (("config", config), ("next_release", next_release), ("logo", logo),
+                            ("documents", documents), ("halaman_drafts", halaman_drafts),
+                            ("summary", summary), ("_news", news), ("_read", {})):
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:  # (only for a slot not set yet: `posts`)
+        if name != "posts":
+            raise AttributeError(name)
+        parts: list[Post] = []
+        every = self._news.all()
+        self._read.update(enumerate(every))
+        news, others = iter(every), iter(self.summary.others)
+        for is_news, count in self.summary.runs:
+            parts += itertools.islice(news if is_news else others, count)
+        posts = tuple(parts)
+        object.__setattr__(self, "posts", posts)
+        return posts
+
+    def news_post(self, index: int) -> Post:
+        """Its news post at `index` (in the loader's order), read alone when the rest are not."""
+        read: dict[int, Post] = self._read  # (all of them once its posts are read)
+        post = read.get(index)
+        if post is None:
+            post = read[index] = self._news.one(index)
+        return post
+
+    def of_kind(self, kind: Kind) -> tuple[Post, ...]:
+        if not kind.is_news:
+            return tuple(p for p in self.summary.others if p.kind is kind)
+        if not self.loaded and not self.summary.kinds.get(kind.value):
+            return ()
+        return Site.of_kind(self, kind)
+
+    def __eq__(self, other: object) -> bool:  # equal to the Site it stands for, field by field
+        if not isinstance(other, Site):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(Site))
+
+    __hash__ = Site.__hash__
+
+    @property
+    def loaded(self) -> bool:
+        """Whether its news posts have been read."""
+        try:
+            object.__getattribute__(self, "posts")
+        except AttributeError:
+            return False
+        return True
+
+
+def unread(site: Site) -> SiteSummary | None:
+    """The summary of a site whose news posts are not read yet (None: they are in memory)."""
+    return site.summary if isinstance(site, DeferredSite) and not site.loaded else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,18 +8,20 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import PurePosixPath
 
 import jinja2
 
 from opdgen.config import PORTAL_SLUG, SiteConfig
-from opdgen.content.model import Kind, Post, Region
+from opdgen.content.model import DeferredSite, Post, Region, Site
 from opdgen.outputs.feeds import FEED_SIZE, FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import portal_card_files
 from opdgen.outputs.public import PortalSection, portal_menu, portal_sections
 from opdgen.outputs.search_shards import merged_bundles
 from opdgen.outputs.site import brand_file, theme_files
+from opdgen.outputs.summary import summary_of
 from opdgen.render import context as c
 from opdgen.render.themes import Theme
 
@@ -57,6 +59,19 @@ class LazyViews:
         return self._made[i]
 
 
+def _news_posts(site: Site) -> Callable[[int], Post]:
+    """A site's news post by its place among them (SiteSummary.news), read alone from a kept
+    site whose news posts are not read (DeferredSite.news_post)."""
+    if isinstance(site, DeferredSite):
+        return site.news_post
+    return [p for p in site.posts if p.kind.is_news].__getitem__
+
+
+def _view_of(view: Callable[[Post, c.SiteView, c.Urls], c.PostView], news_post: Callable[[int], Post],
+             index: int, sv: c.SiteView, site_urls: c.Urls) -> c.PostView:
+    return view(news_post(index), sv, site_urls)
+
+
 def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
                   reuse: PageReuse | None = None) -> list[OutputFile]:
     """All files of output/portal/."""
@@ -77,7 +92,9 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
                  "directory": urls.path("opd/"), "feed": urls.path("feed.xml"), "search": urls.path("cari/")},
         menu=lambda path: c.menu_items(menu_entries, path, urls),
     )
-    shown: list[tuple[Post, c.SiteView, c.Urls]] = []  # every agency's berita, newest first
+    # every agency's berita, newest first: date, URL, source, and how to make its view (a kept site's
+    # post is read when a page shows it: after one edit, most listing pages are kept unread)
+    shown: list[tuple[datetime | None, str, str, Callable[[], c.PostView]]] = []
     agencies: list[c.Agency] = []
 
     def view(post: Post, sv: c.SiteView, site_urls: c.Urls) -> c.PostView:
@@ -87,20 +104,21 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
         site_urls = c.Urls(site.config.base_url)
         brand_rel_site = brand_file(site.slug, site.config.colour, "")[1]
         sv = c.site_view(site.config, site_urls, brand_rel_site, None)
-        posts = [p for p in site.posts if p.kind.is_news]
-        berita = [p for p in posts if p.kind is Kind.BERITA]
-        shown += [(p, sv, site_urls) for p in berita]
-        dates = [p.updated or p.date for p in posts if p.date is not None]
-        agencies.append(c.Agency(site=sv, last_update=max(dates, default=None), post_count=len(posts),
-                                 latest=view(berita[0], sv, site_urls) if berita else None))
-    shown.sort(key=lambda s: (s[0].date, s[2].abs(c.post_rel(s[0]))), reverse=True)
-    # a view is made when a page shows the post: after one edit, most listing pages are kept unread
-    news = LazyViews([functools.partial(view, *s) for s in shown], [str(s[0].source.path) for s in shown])
+        summary = summary_of(site)
+        news_post = _news_posts(site)
+        made = [(date, site_urls.abs(f"berita/{slug}/"), source,
+                 functools.partial(_view_of, view, news_post, index, sv, site_urls))
+                for index, (kind, date, slug, source, _) in enumerate(summary.news) if kind == "berita"]
+        shown += made
+        agencies.append(c.Agency(site=sv, last_update=summary.last_update, post_count=summary.news_count,
+                                 latest=made[0][3]() if made else None))
+    shown.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    news = LazyViews([s[3] for s in shown], [s[2] for s in shown])
     agencies.sort(key=lambda a: a.site.name.lower())
     sources = frozenset({config_dep, *(str(s.config.source) for s in region.sites)})
     cards = sources | {a.latest.source for a in agencies if a.latest is not None}  # _agency_card.html
     home = c.Crumb(label("home"), urls.path(""))
-    files = [brand, *theme_files(root, theme), *portal_card_files(root, region)]
+    files = [brand, *theme_files(root, theme), *portal_card_files(root, region, reuse)]
     files.append(r.render(
         "portal_home.html", "", title=config.name, description=config.description,
         kind="portal-home", deps=cards | set(news.sources[:HOME_LATEST]),

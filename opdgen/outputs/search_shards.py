@@ -40,7 +40,7 @@ from typing import TypeVar
 
 from opdgen.config import BUNDLE_FOLDER_RE, PORTAL_SLUG
 from opdgen.content.loader import CONTENT_DIR
-from opdgen.content.model import Kind, Post, Region, Site
+from opdgen.content.model import Kind, Post, Region, Site, unread
 from opdgen.outputs.files import OutputFile, PageReuse
 
 BUNDLE = "pagefind"  # a web root's search bundle (an agency's; the portal's shard 0)
@@ -87,8 +87,14 @@ def plan_shards(counts: Sequence[tuple[str, int]], limit: int | None = None) -> 
 
 
 def portal_shards(region: Region) -> tuple[tuple[str, ...], ...]:
-    """The portal's shards for this region's documents (as outputs.search indexes them)."""
-    return plan_shards([(site.slug, sum(1 for p in site.posts if indexed(p))) for site in region.sites])
+    """The portal's shards for this region's documents (as outputs.search indexes them; a site whose
+    posts are not read yet is counted by its summary)."""
+    return plan_shards([(site.slug, _indexed_count(site)) for site in region.sites])
+
+
+def _indexed_count(site: Site) -> int:
+    summary = unread(site)
+    return summary.indexed if summary is not None else sum(1 for p in site.posts if indexed(p))
 
 
 def shard_month(post: Post) -> str:

@@ -34,10 +34,13 @@ def entries(site: Site) -> list[tuple[Post, DocumentDetails]]:
 def register_files(site: Site) -> dict[PurePosixPath, Document]:
     """Source path of each entry -> the published document its `file:` names, searched like the
     media of a post: beside the entry, in media/, then from the site folder (dokumen/x.pdf)."""
+    listed = entries(site)
+    if not listed:
+        return {}
     by_source = {d.source: d for d in site.documents}
     folder = PurePosixPath("content") / site.slug
     out: dict[PurePosixPath, Document] = {}
-    for post, details in entries(site):
+    for post, details in listed:
         if details.file is None:
             continue
         name = PurePosixPath(details.file)

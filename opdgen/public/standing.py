@@ -169,7 +169,8 @@ def check_standing(region: Region, problems: Problems, only: Collection[str] = (
     for site in region.sites:
         if only and site.slug not in only:
             continue
-        gap = find_gap(site.slug, pages, present_pages(site.posts), site.halaman_drafts)
+        shown = (p for kind in (Kind.HALAMAN, *SECTION_PAGES.values()) for p in site.of_kind(kind))
+        gap = find_gap(site.slug, pages, present_pages(shown), site.halaman_drafts)
         if gap is not None:
             gaps.append(gap)
     record_gaps(gaps, problems, content_dir)

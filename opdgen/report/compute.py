@@ -12,9 +12,10 @@ from datetime import date, tzinfo
 
 from opdgen.config import PpidConfig, RegionConfig
 from opdgen.content.model import Kind, Post, Region, Site
+from opdgen.outputs.summary import post_entries
 from opdgen.problems import Problem
 from opdgen.public.freshness import missing_documents
-from opdgen.public.standing import present_pages
+from opdgen.public.standing import SECTION_PAGES, present_pages
 from opdgen.report.gitlog import History
 from opdgen.report.model import (
     COUNTED_KINDS,
@@ -97,9 +98,11 @@ def agency_figures(site: Site, history: History, f: Frame, alt: Counter[str]) ->
 
     alt: alt-text problems per repository path (see ALT_MISSING)."""
     tz, today, start, kinds, t = f.tz, f.today, f.start, f.kinds, f.thresholds
-    posts = [p for p in site.posts if not p.is_draft and not p.is_scheduled]  # `build --drafts`
-    dated = [(day, p.kind.value) for p in posts
-             if p.kind.value in kinds and (day := publication_day(p, tz)) is not None and day <= today]
+    # `build --drafts` holds drafts and scheduled posts: they are not counted (a kept site's news
+    # posts by its summary: outputs.summary)
+    posts = [(kind, when, source) for kind, when, source, shown in post_entries(site) if shown]
+    dated = [(day, kind) for kind, when, _ in posts
+             if kind in kinds and when is not None and (day := when.astimezone(tz).date()) <= today]
     in_period = [(day, kind) for day, kind in dated if day >= start]
     per_month = Counter(Month(day.year, day.month) for day, _ in in_period)
     by_kind: Counter[str] = Counter(kind for _, kind in in_period)
@@ -107,7 +110,8 @@ def agency_figures(site: Site, history: History, f: Frame, alt: Counter[str]) ->
     days_since = None if last is None else (today - last).days
     recent = sum(1 for day, _ in dated if (today - day).days < t.active_days)
     commits = [c for c in history.of_site(site.slug) if c.date.astimezone(tz).date() <= today]
-    halaman = present_pages(posts)  # published halaman, and /layanan/ when layanan/ has entries
+    shown = [p for k in (Kind.HALAMAN, *SECTION_PAGES.values()) for p in site.of_kind(k)]
+    halaman = present_pages(shown)  # published halaman, and /layanan/ when layanan/ has entries
     return AgencyFigures(
         slug=site.slug,
         name=site.config.name,
@@ -123,7 +127,7 @@ def agency_figures(site: Site, history: History, f: Frame, alt: Counter[str]) ->
         if history.available else None,
         missing_pages=tuple(p for p in t.standing_pages if p not in halaman),
         ppid_missing=missing_documents(site, f.ppid, today, tz).count,  # the freshness rules
-        images_without_alt=sum(alt[str(p.source.path)] for p in posts),
+        images_without_alt=sum(alt[source] for _, _, source in posts),
         status=status_of(days_since, recent, t),
     )
 

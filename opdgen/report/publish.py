@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from opdgen.config import PORTAL_SLUG
 from opdgen.content.model import Region
 from opdgen.outputs.files import OutputFile, sri
+from opdgen.outputs.summary import post_entries
 from opdgen.render.context import Urls
 from opdgen.render.themes import Theme, fingerprinted
 from opdgen.report.compute import compute_report
@@ -35,7 +36,7 @@ def published_report(root: Path, region: Region, theme: Theme) -> list[OutputFil
         icon=urls.path(icon.published) if icon else None, css_integrity=sri(css),
     )
     deps = frozenset({str(region.config.source),
-                      *(str(p.source.path) for s in region.sites for p in s.posts), "git:log"})
+                      *(source for s in region.sites for _, _, source, _ in post_entries(s)), "git:log"})
     page = render_html(report, region.config.language, links).encode("utf-8")
     root_dir = PurePosixPath(PORTAL_SLUG)
     return [

@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import shutil
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,10 +20,12 @@ from opdgen.build.pipeline import BuildOptions, build
 from opdgen.build.uptodate import Inputs, input_digest, stamp_path
 from opdgen.cli import build_now
 from opdgen.content.loader import LoadOptions, load_region
-from opdgen.content.model import Post, Region
+from opdgen.content.model import DeferredSite, Kind, Post, Region, unread
 from opdgen.media.cache import PreviewFiles
 from opdgen.media.collect import CachedPreview
-from tests.conftest import NOW, PROJECT
+from opdgen.outputs import search_shards
+from opdgen.outputs.summary import summarize
+from tests.conftest import NOW, PROJECT, tree_bytes
 
 SITES = {"dinkes", "diskominfo", "disdik", "dpupr", "kec-cibeureum"}
 
@@ -111,6 +114,72 @@ def test_foreign_or_broken_files_are_ignored(built: tuple[Path, BuildOptions], t
     assert not marker.exists()
     assert set(found) == SITES - {"dinkes", "disdik", "dpupr"}
     assert build(options).ok  # and the build loads those three as usual
+
+
+def test_a_kept_site_reads_its_news_posts_when_first_asked(built: tuple[Path, BuildOptions]) -> None:
+    """Everything but its news posts comes with it, and their summary; a news post is read alone
+    when a page asks for it, and all of them when its posts are."""
+    repo, options = built
+    site = kept(repo, options)["dinkes"]
+    fresh, _ = load_region(repo, LoadOptions(now=options.now))
+    assert fresh is not None and isinstance(site, DeferredSite) and not site.loaded
+    same = next(s for s in fresh.sites if s.slug == "dinkes")
+    assert (site.config, site.next_release, site.logo, site.documents, site.halaman_drafts) \
+        == (same.config, same.next_release, same.logo, same.documents, same.halaman_drafts)
+    assert site.summary == summarize(same) and unread(site) == site.summary
+    assert site.summary.kinds == dict(Counter(p.kind.value for p in same.posts))
+    for kind in Kind:  # the other kinds come with it; a news kind it has none of needs no reading
+        if not kind.is_news or not site.summary.kinds.get(kind.value):
+            assert site.of_kind(kind) == same.of_kind(kind)
+    news = [p for p in same.posts if p.kind.is_news]
+    assert len(news) > 2 and site.news_post(2) == news[2] and site.news_post(0) == news[0]
+    assert not site.loaded
+    assert site.posts == same.posts and site.loaded and unread(site) is None
+    assert site.of_kind(Kind.BERITA) == same.of_kind(Kind.BERITA) and site.news_post(1) == news[1]
+    assert site == same and hash(site) == hash(same)
+
+
+def test_after_an_edit_the_other_sites_news_posts_stay_unread(built: tuple[Path, BuildOptions],
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    """The portal's pages, cards, photos and search shards, the release date and the activity
+    report of the agencies whose posts did not change come from their summaries and the posts the
+    changed pages show (one portal shard per agency here); the output is a clean build's."""
+    repo, options = built
+    assert options.output is not None
+    monkeypatch.setattr(search_shards, "SHARD_DOCS", 1)
+    shutil.rmtree(options.output)
+    assert build(options).ok  # (the portal's search shards of one agency each)
+    post = sorted((repo / "content/dinkes/berita").glob("*.md"))[0]
+    post.write_text(post.read_text() + "\nParagraf tambahan.\n")
+    result = build(options)
+    assert result.ok and result.kept == SITES - {"dinkes"} and result.region is not None
+    others = [s for s in result.region.sites if s.slug != "dinkes"]
+    assert others and all(isinstance(s, DeferredSite) and not s.loaded for s in others)
+    photos = [f for f in result.files if str(f.path).startswith("portal/media/")]
+    assert photos and any(f.reused and "dinkes" not in str(f.deps) for f in photos)  # (carried over)
+    assert (options.output / "portal/laporan/index.html").is_file()  # (report.publish: true)
+    assert build(BuildOptions(root=repo, now=options.now, output=tmp_path / "clean",
+                              cache_dir=tmp_path / "clean-cache")).ok
+    assert tree_bytes(options.output) == tree_bytes(tmp_path / "clean")
+
+
+def test_a_kept_site_unreadable_when_asked_for_means_a_build_without_kept_sites(
+        built: tuple[Path, BuildOptions], tmp_path: Path) -> None:
+    repo, options = built
+    folder = where(repo, options)
+    post = sorted((repo / "content/dinkes/berita").glob("*.md"))[0]
+    post.write_text(post.read_text() + "\nParagraf tambahan.\n")
+    line, rest = (folder / "disdik.pickle").read_bytes().split(b"\n", 1)
+    size = json.loads(line)["summary"]
+    (folder / "disdik.pickle").write_bytes(line + b"\n" + rest[:size] + b"not a pickle")  # (its posts)
+    assert isinstance(kept(repo, options, changed=(str(post.relative_to(repo)),))["disdik"], DeferredSite)
+    result = build(options)
+    assert result.ok and result.kept == frozenset()  # started again, reading every site
+    assert options.output is not None
+    assert build(BuildOptions(root=repo, now=options.now, output=tmp_path / "clean",
+                              cache_dir=tmp_path / "clean-cache")).ok
+    assert tree_bytes(options.output) == tree_bytes(tmp_path / "clean")
 
 
 def test_only_model_classes_are_made() -> None:
