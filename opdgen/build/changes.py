@@ -15,8 +15,11 @@ compares such builds with clean ones.
 
 The last build's Markdown identities and post signatures are kept beside its stamp
 (`<stamp>.posts.json` in the cache folder), never in output/: a first line of JSON (format, inputs,
-identities), then one line per site, its slug and its posts' signatures as JSON. A build reads the
-lines of the sites whose posts changed, and copies the others' as they are (`Signatures`).
+identities), then one line per site: its slug, the digest of its documents in the portal's search
+index, and its posts' signatures as JSON. A build reads the lines of the sites whose posts changed,
+and copies the others' as they are (`Signatures`). With the digest, an edit that leaves its post's
+opening, title and summary as they were re-indexes the agency's own shard only: the portal's shard
+is carried over without the documents of its other agencies (outputs.search.search_files).
 """
 
 from __future__ import annotations
@@ -32,15 +35,17 @@ from pathlib import Path
 from opdgen.build.uptodate import Inputs, Verdict
 from opdgen.content.model import Post, Region
 
-FORMAT = 2  # 2: a line of signatures per site
+FORMAT = 3  # 2: a line of signatures per site; 3: with the digest of the site's portal documents
 
 
 class Signatures:
     """The last build's signature of each published post, by source: each site's line of the sidecar
-    read only when one of its posts is asked for."""
+    read only when one of its posts is asked for. `leads`: by site, the digest of its documents in
+    the portal's search index in that build (outputs.search.lead_digests; "" when not known)."""
 
-    def __init__(self, lines: Mapping[str, str]) -> None:
+    def __init__(self, lines: Mapping[str, str], leads: Mapping[str, str] | None = None) -> None:
         self.lines = lines  # by site: the JSON of its posts' signatures, as the sidecar holds it
+        self.leads: Mapping[str, str] = leads or {}
         self._read: dict[str, dict[str, str]] = {}
 
     def get(self, rel: str) -> str | None:
@@ -82,13 +87,15 @@ def since_last_build(verdict: Verdict, inputs: Inputs | None, stamp_file: Path,
         if raw.get("format") != FORMAT or raw.get("inputs") != stamp.inputs or rest[-1:] != [""]:
             return None
         markdown = {str(k): str(v) for k, v in raw["markdown"].items()}
-        lines = dict(line.split("\t", 1) for line in rest[:-1])
+        rows = [line.split("\t", 2) for line in rest[:-1]]
+        lines = {slug: line for slug, _, line in rows}
+        leads = {slug: lead for slug, lead, _ in rows}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if markdown.keys() != inputs.markdown.keys():
         return None  # a post was added, removed or renamed: listings and neighbours move
     changed = frozenset(rel for rel, identity in inputs.markdown.items() if markdown[rel] != identity)
-    return Changes(changed, Signatures(lines), stamp.roots, stamp.released)
+    return Changes(changed, Signatures(lines, leads), stamp.roots, stamp.released)
 
 
 def signature(post: Post) -> str:
@@ -117,19 +124,24 @@ def trusted_sources(changes: Changes | None, region: Region) -> frozenset[str] |
 
 
 def sidecar_text(inputs: Inputs, region: Region, known: Signatures | None = None,
-                 unchanged: Iterable[str] = ()) -> str:
+                 unchanged: Iterable[str] = (), leads: Mapping[str, str] | None = None) -> str:
     """The sidecar of a build of these inputs (made while the build waits for its search indexes).
     `known`: the last clean build's signatures, whose lines are copied for the `unchanged` sites
-    (kept as that build loaded them: the same posts, so the same signatures, and none is read)."""
+    (kept as that build loaded them: the same posts, so the same signatures and portal documents,
+    and none is read). `leads`: the digests of the other sites' portal documents, as this build's
+    search thread made them (a site without one is written without: "")."""
     same = set(unchanged) if known is not None else set()
     head = {"format": FORMAT, "inputs": inputs.digest, "markdown": dict(inputs.markdown)}
     lines = [json.dumps(head, sort_keys=True, ensure_ascii=False)]
     for site in sorted(region.sites, key=lambda site: site.slug):
         line = known.lines.get(site.slug) if known is not None and site.slug in same else None
+        lead = known.leads.get(site.slug, "") if known is not None and line is not None else None
         if line is None:
             line = json.dumps({str(p.source.path): signature(p) for p in site.posts}, sort_keys=True,
                               ensure_ascii=False)
-        lines.append(f"{site.slug}\t{line}\n")
+        if lead is None:
+            lead = (leads or {}).get(site.slug, "")
+        lines.append(f"{site.slug}\t{lead}\t{line}\n")
     return f"{lines[0]}\n{''.join(lines[1:])}"
 
 

@@ -204,20 +204,23 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         lanes = Lanes(max(1, cores - 1))
         search = None
         bundles: queue.SimpleQueue[list[OutputFile] | None] = queue.SimpleQueue()  # None: no more
+        leads: dict[str, str] = {}  # the search thread's digests of portal documents, for the sidecar
+        launched = threading.Event()  # set once the search thread has made its documents
         previous_pages: Future[PageReuse | None] = Future()  # loaded below
         if indexing:
             assert env is not None
             label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
 
-            launched = threading.Event()
             touched = touched_agencies(trusted)
+            known_leads = options.changes.signatures.leads if options.changes is not None else None
 
             def index() -> None:  # each bundle is handed over as soon as it is made
                 try:
                     left = search_files(region, previous_pages.result, [s for s in built if s not in carried],
                                         options.with_portal, lambda kind: label(kind.value), lanes,
                                         bundles.put, cache_file, launched.set, touched,
-                                        lambda: bundles.put(None))  # (then it tidies up)
+                                        lambda: bundles.put(None),  # (then it tidies up)
+                                        known_leads, leads)
                     assert not left  # (every bundle was handed over)
                 finally:
                     launched.set()
@@ -291,9 +294,11 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                     progress.advance()
             lanes.widen(cores)
             if options.inputs is not None:  # while Pagefind finishes
+                if search is not None:
+                    launched.wait()  # (its documents made: `leads` is filled)
                 result.sidecar = sidecar_text(
                     options.inputs, region, options.changes.signatures if options.changes else None,
-                    options.kept_sites or ())
+                    options.kept_sites or (), leads)
                 if options.snapshots is not None:  # the sites this build loaded, kept if it succeeds
                     loaded = [s for s in region.sites if s.slug not in (options.kept_sites or {})]
                     result.prepared = snapshot.prepare_sites(

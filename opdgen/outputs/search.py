@@ -94,7 +94,9 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
                  deliver: Callable[[list[OutputFile]], None] | None = None,
                  cache: Path | None = None, launching: Callable[[], None] | None = None,
                  touched: frozenset[str] | None = None,
-                 delivered: Callable[[], None] | None = None) -> list[OutputFile]:
+                 delivered: Callable[[], None] | None = None,
+                 known_leads: Mapping[str, str] | None = None,
+                 made_leads: dict[str, str] | None = None) -> list[OutputFile]:
     """The Pagefind bundle of each of `sites`, and the portal's shards over every agency.
 
     Every index is made from the content (never from rendered pages), so this can run while the
@@ -112,19 +114,35 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
     output is even looked at, and the other shards are carried over meanwhile.
     `delivered`: called once every bundle was given to `deliver`, before the scratch folder is
     removed (and, with `touched`, before the bundles made are kept in the cache): the build goes on
-    with its last files meanwhile."""
+    with its last files meanwhile.
+    `known_leads`: with `touched`, the last build's lead_digests (changes.Signatures.leads): a
+    portal shard whose touched agencies' portal documents are all as they were then is carried
+    over like the others, and its other agencies' documents are not even made. `made_leads`:
+    filled with the lead_digests of the agencies whose documents were made."""
     later: list[tuple[int, tuple[str, ...]]] = []  # shards carried over once `reuse` is known
+    leads: dict[PurePosixPath, bytes] = {}
+    label = kind_label or (lambda kind: kind.value)
     if touched is None:
         reuse = reuse() if callable(reuse) else reuse
         previous = _previous_folders(reuse)
         out, shards = shards_to_index(region, reuse, previous) if with_portal else ([], [])
+        wanted = set(sites) | {slug for _, agencies in shards for slug in agencies}
+        documents = region_documents(region, label, wanted, leads, set(sites))
     else:
         previous, out, shards = {}, [], []
+        wanted = set(sites) | touched
+        documents = region_documents(region, label, wanted, leads, set(sites))
+        now = lead_digests(leads, wanted)
+        before = known_leads or {}
         for n, agencies in enumerate(portal_shards(region) if with_portal else ()):
-            (later if touched.isdisjoint(agencies) else shards).append((n, agencies))
-    wanted = set(sites) | {slug for _, agencies in shards for slug in agencies}
-    leads: dict[PurePosixPath, bytes] = {}
-    documents = region_documents(region, kind_label or (lambda kind: kind.value), wanted, leads, set(sites))
+            alike = all(before.get(slug) == now[slug] for slug in touched.intersection(agencies))
+            (later if alike else shards).append((n, agencies))
+        more = {slug for _, agencies in shards for slug in agencies} - wanted
+        if more:
+            documents += region_documents(region, label, more, leads, set(sites))
+            wanted |= more
+    if made_leads is not None:
+        made_leads.update(lead_digests(leads, wanted))
     by_site: dict[str, list[OutputFile]] = {}
     for doc in documents:
         by_site.setdefault(doc.path.parts[0], []).append(doc)
@@ -174,7 +192,7 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
         assert carrying is not None
         again = frozenset(slug for _, agencies in missed for slug in agencies)
         out += search_files(region, carrying.reuse, (), True, kind_label, lanes, deliver, cache,
-                            touched=again, delivered=delivered)
+                            touched=again, delivered=delivered)  # (no known_leads: each indexed)
     return out
 
 
@@ -414,6 +432,18 @@ def _document(view: PostView | SearchView, body_html: str) -> bytes:
         f"<h1>{escape(view.title)}</h1><p>{escape(view.kind_label)}</p>{when}"
         f"<p>{escape(view.summary)}</p>{body_html}</main></body></html>"
     ).encode()
+
+
+def lead_digests(leads: Mapping[PurePosixPath, bytes], agencies: Iterable[str]) -> dict[str, str]:
+    """By agency, a digest of all its documents in the portal's index (lead_doc, by path; `leads`
+    holds every one of these agencies'): equal digests, equal documents."""
+    rows: dict[str, list[str]] = {slug: [] for slug in agencies}
+    for path, doc in leads.items():
+        found = rows.get(path.parts[0])
+        if found is not None:
+            found.append(f"{path}\0{hashlib.sha256(doc).hexdigest()}\n")
+    return {slug: hashlib.sha256("".join(sorted(lines)).encode("utf-8")).hexdigest()
+            for slug, lines in rows.items()}
 
 
 def index_key(sr: SearchRoot, language: str, digests: Mapping[PurePosixPath, str] | None = None) -> str:

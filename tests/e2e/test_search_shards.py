@@ -122,6 +122,35 @@ def test_shards_are_bundles_of_their_own_and_builds_agree(
     assert tree_bytes(whole) == tree_bytes(clean)
 
 
+def test_an_edit_past_a_posts_opening_leaves_the_portal_shard_as_it_was(
+        repo: Path, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The portal indexes a post's title, summary and opening (search.lead_doc): an edit further
+    down re-indexes the agency's own shard only, and the portal's shard is carried over without the
+    documents of its other agencies being made (the last build's digests of its agencies' portal
+    documents, in the sidecar); a new title re-indexes it. Each build is a clean build's bytes."""
+    post = repo / "content/wajo/berita/2026-11-11-kabar-1.md"
+    opening = " ".join(f"kata{i}" for i in range(search.LEAD_WORDS + 10))
+    post.write_text(post.read_text("utf-8") + f"\n{opening}\n", "utf-8")
+    out = tmp_path / "out"
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
+    seen, documented = built_bundles(monkeypatch)
+    post.write_text(post.read_text("utf-8") + "\nPerahu baru diluncurkan oleh nelayan.\n", "utf-8")
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
+    assert seen == ["wajo/pagefind"] and documented == [["wajo"]]
+    clean = tmp_path / "clean"
+    assert run_cli("build", "--root", repo, "--output", clean).exit_code == 0
+    assert tree_bytes(out) == tree_bytes(clean)
+
+    seen.clear()
+    documented.clear()
+    post.write_text(post.read_text("utf-8").replace("title: Kabar Danau", "title: Kabar Danau Tempe"), "utf-8")
+    assert run_cli("build", "--root", repo, "--output", out).exit_code == 0
+    assert sorted(seen) == ["portal/pagefind-2", "wajo/pagefind"] and documented == [["wajo"]]
+    shutil.rmtree(clean)
+    assert run_cli("build", "--root", repo, "--output", clean).exit_code == 0
+    assert tree_bytes(out) == tree_bytes(clean)
+
+
 def test_a_build_without_the_previous_output_takes_the_bundles_from_the_cache(
         repo: Path, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = tmp_path / "first"
