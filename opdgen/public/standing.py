@@ -21,7 +21,7 @@ from typing import Any
 from opdgen import schema as s
 from opdgen.content.frontmatter import FrontMatterError, slug_from_filename, slugify, split
 from opdgen.content.loader import CONTENT_DIR, RESERVED_PAGE_SLUGS
-from opdgen.content.model import Kind, Post, Region
+from opdgen.content.model import Kind, Post, Region, Site
 from opdgen.fsguard import Refused, Repo
 from opdgen.problems import Problems
 from opdgen.public.standing_guides import GUIDES
@@ -77,6 +77,12 @@ def page_text(slug: str, site: str, title: str | None = None) -> str | None:
     quoted = '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
     front = f"title: {quoted}\nsummary: \"{guide.summary}\"\norder: {guide.order}\n"
     return f"---\n{front}---\n{guide.body.replace('{site}', site)}"
+
+
+def standing_posts(site: Site) -> list[Post]:
+    """The posts present_pages looks at: halaman and the SECTION_PAGES kinds (by Site.of_kind, so a
+    kept site's news posts are not read)."""
+    return [p for kind in (Kind.HALAMAN, *SECTION_PAGES.values()) for p in site.of_kind(kind)]
 
 
 def present_pages(posts: Iterable[Post]) -> frozenset[str]:
@@ -169,8 +175,7 @@ def check_standing(region: Region, problems: Problems, only: Collection[str] = (
     for site in region.sites:
         if only and site.slug not in only:
             continue
-        shown = (p for kind in (Kind.HALAMAN, *SECTION_PAGES.values()) for p in site.of_kind(kind))
-        gap = find_gap(site.slug, pages, present_pages(shown), site.halaman_drafts)
+        gap = find_gap(site.slug, pages, present_pages(standing_posts(site)), site.halaman_drafts)
         if gap is not None:
             gaps.append(gap)
     record_gaps(gaps, problems, content_dir)

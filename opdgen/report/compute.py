@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 
 from opdgen.config import PpidConfig, RegionConfig
-from opdgen.content.model import Kind, Post, Region, Site
+from opdgen.content.model import Kind, Region, Site
 from opdgen.outputs.summary import post_entries
 from opdgen.problems import Problem
 from opdgen.public.freshness import missing_documents
-from opdgen.public.standing import SECTION_PAGES, present_pages
+from opdgen.public.standing import present_pages, standing_posts
 from opdgen.report.gitlog import History
 from opdgen.report.model import (
     COUNTED_KINDS,
@@ -110,8 +110,7 @@ def agency_figures(site: Site, history: History, f: Frame, alt: Counter[str]) ->
     days_since = None if last is None else (today - last).days
     recent = sum(1 for day, _ in dated if (today - day).days < t.active_days)
     commits = [c for c in history.of_site(site.slug) if c.date.astimezone(tz).date() <= today]
-    shown = [p for k in (Kind.HALAMAN, *SECTION_PAGES.values()) for p in site.of_kind(k)]
-    halaman = present_pages(shown)  # published halaman, and /layanan/ when layanan/ has entries
+    halaman = present_pages(standing_posts(site))  # published halaman; /layanan/ with entries
     return AgencyFigures(
         slug=site.slug,
         name=site.config.name,
@@ -130,11 +129,6 @@ def agency_figures(site: Site, history: History, f: Frame, alt: Counter[str]) ->
         images_without_alt=sum(alt[source] for _, _, source in posts),
         status=status_of(days_since, recent, t),
     )
-
-
-def publication_day(post: Post, tz: tzinfo) -> date | None:
-    """The calendar day (in the region's zone) a post is dated, or None for an undated one."""
-    return None if post.date is None else post.date.astimezone(tz).date()
 
 
 def status_of(days_since: int | None, recent: int, t: Thresholds) -> Status:
