@@ -113,3 +113,23 @@ def test_links_agree_with_every_line_read() -> None:
         assert find_links(text, ALLOWED) == expected, repr(text)
         found += bool(expected)
     assert found > 300
+
+
+def test_plain_ascii_texts_ruled_out_whole_agree_with_the_rules() -> None:
+    """find_terms rules a plain ASCII text out as a whole (spam._surely_clean) before reading its
+    paragraphs: texts of ordinary words with disguised terms among them ("@s1ot", "Rp3", "s|ot"),
+    none of the characters that need normalising, give what every pattern tried everywhere gives,
+    both the texts it rules out and the others."""
+    rng = random.Random(4)
+    plain = [p for p in PIECES if p.isascii() and "&" not in p and "<" not in p]
+    words = ["desa", "warga", "rp3", "tahun2024", "pelayanan", "sosialisasi", "kecamatan", "dinas"]
+    ruled_out = found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(words if rng.random() < 0.8 else plain) + rng.choice((" ", "\n", "-", ".", "@"))
+                       for _ in range(rng.randint(1, 40)))
+        expected = reference_terms(text)
+        assert find_terms(text) == expected, repr(text)
+        ruled_out += spam._surely_clean(text)
+        found += bool(expected)
+        assert not (expected and spam._surely_clean(text)), repr(text)
+    assert ruled_out > 1000 and found > 150  # both ways are taken
