@@ -226,9 +226,9 @@ def _surely_clean(text: str) -> bool:
         start = match.start()
         while start and plain[start - 1] in _RUN_CHARACTERS:
             start -= 1
-        run = _RUN.match(plain, start)
-        assert run is not None
-        mixed.add(run.group(0))
+        whole = _RUN.match(plain, start)
+        assert whole is not None
+        mixed.add(whole.group(0))
     for run in mixed:  # (maximal runs: their letters join no others in a reading)
         for table in (_AS_I, _AS_L):
             words.update(_LETTERS.findall(_read_leet(run, table)))

@@ -239,8 +239,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         # the web roots rendered (the carried ones' pages.json are read only if they are not kept whole)
         rendered = {slug for slug in built if slug not in carried} | {PORTAL_SLUG} if carried else None
         with _lasting():  # (the collector's scans were a quarter of the time)
-            reuse = (PageReuse.load(output, verify=options.verify_reuse, files=known, roots=rendered)
-                     if reusing else None)
+            reuse = (PageReuse.load(output, verify=options.verify_reuse, files=known, roots=rendered,
+                                    assumed=assumed) if reusing else None)
         if reuse is not None:
             reuse.trusted = trusted
         previous_pages.set_result(reuse)

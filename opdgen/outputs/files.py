@@ -177,6 +177,8 @@ class PageReuse:
         self.reused = 0
         self.rendered = 0
         self.files: Mapping[str, Identity] | None = None  # output_dir's files, when known (load)
+        # output_dir taken as the previous build left it while a walk of it confirms that (load)
+        self.assumed = False
         self._states: dict[str, RootState] = {}
         self._lock = threading.Lock()
         self._roots: list[str] | None = None
@@ -188,12 +190,16 @@ class PageReuse:
 
     @classmethod
     def load(cls, output_dir: Path, verify: bool = True, files: Mapping[str, Identity] | None = None,
-             roots: Iterable[str] | None = None) -> PageReuse:
+             roots: Iterable[str] | None = None, assumed: bool = False) -> PageReuse:
         """`files`: every file of output_dir by relative path with its identity (lstat), when the
         build has just walked it: a page is then looked up there, not on disk. `roots`: the web
-        roots whose pages.json to read now (None: all); any other is read when it is asked for."""
+        roots whose pages.json to read now (None: all); any other is read when it is asked for.
+        `assumed`: output_dir is taken as the previous build left it, every file its pages.json
+        lists there, while a walk confirms it before anything is swapped in (else the build's work
+        is dropped): a file is not looked for on disk either."""
         reuse = cls(output_dir, verify=verify)
         reuse.files = files
+        reuse.assumed = assumed and files is None and not verify
         for root in reuse.roots() if roots is None else sorted(roots):
             reuse.state(root)
         return reuse
@@ -270,7 +276,7 @@ class PageReuse:
             known = self.files.get(rel)
             if known is None or not stat.S_ISREG(known.st_mode):
                 return None
-        elif not file.is_file() or file.is_symlink():
+        elif not self.assumed and (not file.is_file() or file.is_symlink()):
             return None
         if self.verify:
             try:
