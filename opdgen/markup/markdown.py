@@ -71,7 +71,12 @@ _PARA = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 def plain_text(fragment: str) -> str:
     """Visible text of an HTML fragment, whitespace folded."""
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+    return " ".join(plain_words(fragment))
+
+
+def plain_words(fragment: str) -> list[str]:
+    """The words of an HTML fragment's visible text (plain_text's, not joined)."""
+    return html.unescape(_TAG.sub(" ", fragment)).split()
 
 
 def first_paragraph(body_html: str) -> str:

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from opdgen.config import RegionConfig, SiteConfig
 from opdgen.content.frontmatter import slugify
 from opdgen.content.model import Kind, Post
-from opdgen.markup.markdown import plain_text
+from opdgen.markup.markdown import plain_words
 from opdgen.media.html import ImageView, LogoView, logo_view, media_views
 from opdgen.media.model import MediaImage
 
@@ -258,7 +258,7 @@ def post_rel(post: Post) -> str:
 @lru_cache(maxsize=1 << 16)
 def word_count(body_html: str) -> int:
     """Words of a post's text (a post is viewed by its site, the portal and the search index)."""
-    return len(plain_text(body_html).split())
+    return len(plain_words(body_html))
 
 
 def post_view(
