@@ -6,7 +6,6 @@ It reads through fsguard only and builds immutable values; it knows nothing of c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from opdgen import schema as s
 from opdgen.fsguard import Refused, Repo
 from opdgen.problems import Problems
+from opdgen.records import record
 from opdgen.yamlload import YamlError, YNode, YScalar, parse_yaml
 
 CONFIG_FILE = "opdgen.yaml"
@@ -29,14 +29,14 @@ STANDING_PAGES = ("profil", "visi-misi", "struktur-organisasi", "tugas-fungsi", 
                   "standar-pelayanan", "maklumat-pelayanan", "ppid", "kontak")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MenuEntry:
     label: str
     url: str  # a path on the site ("/profil/") or an absolute URL
     line: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class ReportConfig:
     """`report:` in opdgen.yaml: the activity thresholds of `opdgen report`, and publishing it."""
 
@@ -51,7 +51,7 @@ class ReportConfig:
 PPID_YEARLY_TYPES = ("laporan-keuangan", "lkjip", "renja", "dpa", "laporan-ppid")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class PpidConfig:
     """`ppid:` in opdgen.yaml: what `opdgen check` expects of each agency's PPID register."""
 
@@ -59,7 +59,7 @@ class PpidConfig:
     yearly_due_month: int = 4  # last year's ones must be registered by the end of this month
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class RegionConfig:
     source: PurePosixPath
     name: str
@@ -81,7 +81,7 @@ class RegionConfig:
     standing_pages: tuple[str, ...] = STANDING_PAGES  # `standing_pages:`; () switches the check off
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class SiteConfig:
     slug: str
     source: PurePosixPath

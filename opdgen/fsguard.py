@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from opdgen.records import record
 
 # DESIGN: executable or server-side files in content are refused, in any extension segment
 # (`foto.php.jpg` is run as PHP by some Apache set-ups).
@@ -24,7 +25,7 @@ SERVER_SIDE_NAMES = frozenset({".htaccess", ".htpasswd", ".user.ini", "web.confi
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Refused(Exception):
     """A file the guard will not hand out; `code` names the reason for opdgen.messages."""
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import PurePosixPath
+
+from opdgen.records import record
 
 
 class Severity(enum.Enum):
@@ -15,7 +17,7 @@ class Severity(enum.Enum):
     NOTICE = "notice"  # advice on what the law asks an agency to publish: `check` reports it, never fails
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Problem:
     """One problem: a repository-relative path, a 1-based line (None for the whole file), a code."""
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from opdgen.problems import Problems
+from opdgen.records import record
 from opdgen.yamlload import YMap, YNode, YScalar, YSeq
 
 # A checker turns a node into a value, or records a problem and returns INVALID.
@@ -22,7 +22,7 @@ Checker = Callable[[YNode, "Where"], Any]
 INVALID = object()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Where:
     """Where a node sits: the file, its line offset in that file, the collector, the key path."""
 
@@ -42,7 +42,7 @@ class Where:
         return Where(self.path, self.problems, self.line_offset, f"{self.key}.{key}" if self.key else key)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Field:
     name: str
     check: Checker

@@ -8,11 +8,11 @@ Facebook has no practical limit, so it gets the fullest text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from opdgen.content.frontmatter import slugify
 from opdgen.content.model import Kind, Post, Site
+from opdgen.records import record
 from opdgen.render.context import Urls, post_rel
 
 X_LIMIT = 280
@@ -22,7 +22,7 @@ INSTAGRAM_HASHTAGS = 30
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“])")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Captions:
     post: Post
     url: str

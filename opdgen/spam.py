@@ -16,7 +16,6 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -24,6 +23,7 @@ from opdgen.cachedb import CacheDB
 from opdgen.content.model import Region
 from opdgen.fsguard import Refused, Repo
 from opdgen.problems import Problems
+from opdgen.records import record
 
 # Terms only gambling promotion uses: always reported.
 PROMO_TERMS = (
@@ -87,14 +87,14 @@ _TAG = re.compile(r"<[^>]*>")
 _URL = re.compile(r"(?:\bhttps?:)?//[^\s<>\"'()\[\]{}`]+|\bwww\.[a-z0-9][^\s<>\"'()\[\]{}`]*", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hit:
     line: int  # 1-based line of the text
     kind: str  # "term" or "link"
     value: str  # the term as listed (or as written, for numbered brands), or the link's host
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Term:
     """One listed term: a literal first word for a quick `in` test, then the exact pattern."""
 
@@ -153,7 +153,7 @@ def _read_leet(text: str, table: dict[int, str]) -> str:
         lambda run: _LEET_TOKEN.sub(lambda m: m.group(0).translate(table), run.group(0)), text)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Block:
     """A paragraph searched as one (a term may wrap), as written and with digits read as letters."""
 

@@ -6,9 +6,9 @@ Timestamps stay text (so dates are parsed, and reported, by the content layer).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import yaml
+
+from opdgen.records import record
 
 try:  # libyaml is about ten times faster and keeps marks too
     from yaml import CSafeLoader as _Loader
@@ -20,20 +20,20 @@ _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "of
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class YScalar:
     value: str | int | float | bool | None
     text: str  # the source text, for fields that want a string whatever YAML thinks
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class YSeq:
     items: tuple[YNode, ...]
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class YMap:
     entries: tuple[tuple[YScalar, YNode], ...]
     line: int

@@ -28,12 +28,13 @@ import contextlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 
 from opdgen.build.uptodate import Inputs, Verdict
 from opdgen.content.model import Post, Region
+from opdgen.records import record
 
 FORMAT = 3  # 2: a line of signatures per site; 3: with the digest of the site's portal documents
 
@@ -61,7 +62,7 @@ class Signatures:
         return self._read[site].get(rel)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Changes:
     sources: frozenset[str]  # repository paths of the Markdown files whose identity changed
     signatures: Signatures  # the last build's signature of each published post

@@ -59,13 +59,14 @@ from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
 from opdgen.public.freshness import check_register
 from opdgen.public.standing import check_standing
+from opdgen.records import record
 from opdgen.render.context import Urls
 from opdgen.render.themes import load_theme, make_environment
 from opdgen.report.publish import published_report
 from opdgen.spam import RegionScan
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BuildOptions:
     root: Path
     now: datetime

@@ -272,32 +272,12 @@ def _model_class(module: str, name: str) -> type | None:
     if not isinstance(found, type) or found.__module__ != module:
         return None
     if dataclasses.is_dataclass(found):
-        return _quick_setstate(found)
+        return found
     if issubclass(found, enum.Enum):
         return found
     return None
 
 
-_GENERIC_SETSTATE = getattr(dataclasses, "_dataclass_setstate", None)
-
-
-def _quick_setstate(cls: type) -> type:
-    """cls, its __setstate__ made quick when it is dataclasses' own (frozen classes with slots get
-    it): that one looks up the class's fields again for every object it fills, a third of the
-    time of loading the kept sites. Ours takes their names once and fills each object the same
-    way, from the same state (a list of the fields' values in order): files kept before still load."""
-    if _GENERIC_SETSTATE is None or cls.__dict__.get("__setstate__") is not _GENERIC_SETSTATE:
-        return cls
-    names = tuple(field.name for field in dataclasses.fields(cls))
-    assign = object.__setattr__
-
-    def __setstate__(self: object, state: list[Any]) -> None:
-        for name, value in zip(names, state):  # noqa: B905 (as dataclasses' own: no strict)
-            assign(self, name, value)
-
-    __setstate__.__qualname__ = f"{cls.__qualname__}.__setstate__"
-    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
-    return cls
 
 
 def _getattr(owner: object, name: str) -> object:

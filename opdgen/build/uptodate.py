@@ -29,7 +29,7 @@ import stat
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,7 @@ from opdgen.build.walk import Identity, Known, files_digest
 from opdgen.config import CONFIG_FILE, load_region_config
 from opdgen.fsguard import Repo
 from opdgen.problems import Problems
+from opdgen.records import record
 from opdgen.render.themes import bundled_theme_dir
 from opdgen.spawner import Spawner
 
@@ -53,7 +54,7 @@ DEPENDENCIES = ("jinja2", "markdown", "nh3", "pillow", "pyyaml", "pagefind-bin",
 _PACKAGE = Path(opdgen.__file__).resolve().parent
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Stamp:
     inputs: str
     context: str  # Inputs.context: all inputs but the Markdown files of content/
@@ -71,7 +72,7 @@ class Stamp:
     released: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Inputs:
     """What a build reads, by identity: `context` is everything but the Markdown files of content/,
     which are in `markdown` one by one (so the next build can tell which posts alone changed)."""
@@ -167,7 +168,7 @@ def read_stamp(path: Path) -> Stamp | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Verdict:
     fresh: Stamp | None  # output/ is exactly what a build now would write
     intact: bool  # output/ is as the last clean build left it: its files can be reused unread

@@ -22,7 +22,6 @@ import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -30,6 +29,7 @@ from opdgen.build import progress
 from opdgen.build.walk import Identity, Walked, files_digest
 from opdgen.outputs.files import OutputFile
 from opdgen.outputs.manifest import SERVER_DIR
+from opdgen.records import record
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -41,7 +41,7 @@ class OutputConflict(Exception):
         self.path = path
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WriteStats:
     written: int
     unchanged: int

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+
+from opdgen.records import record
 
 FENCE = "---"
 _DATE_RE = re.compile(
@@ -18,7 +19,7 @@ _DATE_RE = re.compile(
 _ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Split:
     front: str  # the YAML text between the fences
     body: str  # the Markdown after the closing fence

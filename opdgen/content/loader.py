@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -44,6 +44,7 @@ from opdgen.media.model import MediaImage
 from opdgen.media.refs import FILE_SUFFIXES
 from opdgen.problems import Problems
 from opdgen.public import SPECS, Details, DetailsInput
+from opdgen.records import record
 from opdgen.yamlload import YamlError, YMap, YNode, parse_yaml, value_line
 
 CONTENT_DIR = "content"
@@ -93,7 +94,7 @@ HALAMAN_SCHEMA = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LoadOptions:
     now: datetime  # aware; posts dated later are scheduled
     include_drafts: bool = False
@@ -170,7 +171,7 @@ def load_region(root: Path, options: LoadOptions,
     return region, problems
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class _Parsed:
     """A post between reading and rendering: front matter checked, Markdown not yet rendered."""
 
@@ -193,7 +194,7 @@ class _Parsed:
 _REMEMBERED: dict[tuple[object, ...], _Parsed] = {}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Pending:
     folder: Path
     config: SiteConfig

@@ -6,7 +6,6 @@ import dataclasses
 import enum
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, Protocol
@@ -15,6 +14,7 @@ from opdgen.config import RegionConfig, SiteConfig
 from opdgen.markup.bodies import BodyStats
 from opdgen.media.model import NO_MEDIA, NO_WORK, Document, MediaImage, MediaStats, PostMedia
 from opdgen.public import Details
+from opdgen.records import record
 
 
 class Kind(enum.Enum):
@@ -40,13 +40,13 @@ class Kind(enum.Enum):
         return self not in (Kind.BERITA, Kind.PENGUMUMAN, Kind.HALAMAN)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     path: PurePosixPath  # repository-relative
     line: int  # line of the front matter's opening ---
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Post:
     source: Source
     site: str  # the agency's slug
@@ -69,7 +69,7 @@ class Post:
     details: Details | None = None  # public-service kinds: their typed fields (opdgen.public)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Site:
     config: SiteConfig
     posts: tuple[Post, ...]  # every kind, every post that is published in this build
@@ -88,7 +88,7 @@ class Site:
         return tuple(p for p in self.posts if p.kind is kind)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SiteSummary:
     """What the steps that look at every site need of one without its news posts: made from the
     site by opdgen.outputs.summary, and kept with it between builds (a DeferredSite holds it)."""
@@ -181,7 +181,7 @@ def unread(site: Site) -> SiteSummary | None:
     return site.summary if isinstance(site, DeferredSite) and not site.loaded else None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Region:
     config: RegionConfig
     sites: tuple[Site, ...]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,13 +24,14 @@ from opdgen.deploy.target import (
 )
 from opdgen.outputs.manifest import Manifest, ManifestError, parse_manifest
 from opdgen.problems import Problems
+from opdgen.records import record
 from opdgen.verify import verify_folder
 from opdgen.verify.findings import Outcome
 
 __all__ = ["DeployError", "DeployResult", "commit_time", "deploy_site", "release_id", "rollback_site"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DeployResult:
     site: str
     target: str

@@ -7,7 +7,6 @@ live and verified, 1 a deploy failed or a live copy differs, 2 usage (raised by 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -18,13 +17,14 @@ from opdgen.fsguard import Repo
 from opdgen.messages import text
 from opdgen.outputs.manifest import MANIFEST, SERVER_DIR
 from opdgen.problems import Problem, Problems
+from opdgen.records import record
 from opdgen.verify import report_text
 
 Echo = Callable[[str], None]
 DEFAULT_KEEP = 5
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class DeployRequest:
     root: Path
     output: Path  # the build's output folder (output/<site>/ and output/.opdgen/<site>/manifest.json)

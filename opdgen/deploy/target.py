@@ -12,8 +12,9 @@ import shlex
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from opdgen.records import record
 
 RELEASES = "releases"
 CURRENT = "current"
@@ -30,7 +31,7 @@ class DeployError(RuntimeError):
     """A step failed; the live `current` is untouched unless the message says otherwise."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class State:
     releases: tuple[str, ...]  # release ids present, in the order they were deployed
     current: str | None  # the release `current` points at
@@ -178,9 +179,9 @@ class SshSide:
                          f"find . -type l -print0")
         files_part, _, links_part = out.partition(b"\0///\0")
         files: dict[str, str] = {}
-        for record in files_part.split(b"\0"):
-            if record:
-                digest, _, name = record.decode("utf-8", "replace").partition("  ")
+        for line in files_part.split(b"\0"):
+            if line:
+                digest, _, name = line.decode("utf-8", "replace").partition("  ")
                 files[name.removeprefix("./")] = digest
         links = [n.decode("utf-8", "replace").removeprefix("./") for n in links_part.split(b"\0") if n]
         return files, sorted(links)

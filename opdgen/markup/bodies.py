@@ -19,6 +19,7 @@ from opdgen.build import progress
 from opdgen.cachedb import CacheDB
 from opdgen.markup.markdown import MarkdownRenderer
 from opdgen.markup.sanitize import Sanitizer
+from opdgen.records import record
 
 NAMESPACE = "body"
 # Below this many bodies a pool costs more to start than it saves.
@@ -26,7 +27,7 @@ POOL_THRESHOLD = 24
 CHUNK = 16
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BodySettings:
     """Everything besides the text that decides the HTML of a body."""
 

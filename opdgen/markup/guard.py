@@ -7,7 +7,8 @@ list levels take 1 s and grow faster than that. No real post comes near the limi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from opdgen.records import record
 
 MAX_QUOTE_DEPTH = 20  # `> > > ...`
 MAX_INDENT = 80  # columns of leading white space (list nesting, 20 levels of 4)
@@ -20,7 +21,7 @@ _MAYBE_DEEP = re.compile(
     rf"^(?:\s{{{MAX_INDENT // 4 + 1}}}|[ \t]*(?:>[ \t]*){{{MAX_QUOTE_DEPTH + 1}}})", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     line: int  # 1-based, within the Markdown text
     code: str

@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +41,7 @@ from opdgen.media.model import (
 from opdgen.media.refs import IMAGE_SUFFIXES, UNSUPPORTED_IMAGES, Ref, body_refs, kind_of
 from opdgen.media.svg import check_svg
 from opdgen.problems import Problems
+from opdgen.records import record
 from opdgen.yamlload import YMap, YNode, YScalar
 
 MAX_IMAGE_BYTES = 40 * 1024 * 1024
@@ -372,7 +372,7 @@ class MediaCollector:
 PreviewTask = bytes | social.Card  # a photo to crop, or a card to draw
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CachedPreview:
     """A social preview kept out of memory: its bytes and file in the preview cache, drawn again (the
     same bytes) when the file went missing. A value, not a closure, so a region can be kept between
@@ -392,7 +392,7 @@ class CachedPreview:
         return data
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CachedPreviewFile:
     """The cached file of a preview itself, to link into the output (Variant.source)."""
 

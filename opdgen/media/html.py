@@ -8,11 +8,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from opdgen.media.images import LOGO
 from opdgen.media.model import BodyImage, BodyLink, Document, MediaImage, PostMedia, Variant
 from opdgen.media.refs import IMG_TAG, attributes
+from opdgen.records import record
 
 # How wide the default theme shows an image (README: the article column is 44rem; cards fill a
 # column of the card grid; gallery tiles take a third of the column, half on phones).
@@ -26,7 +26,7 @@ _HREF = re.compile(r'\bhref="[^"]*"')
 Url = Callable[[str], str]  # a path inside the web root -> its URL
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImageView:
     """An image ready for <picture>: see themes/default/README.md."""
 
@@ -40,7 +40,7 @@ class ImageView:
     large_url: str  # the largest version: "open large" links
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LogoView:
     """The agency logo at 1x and 2x of its display height."""
 
@@ -157,7 +157,7 @@ def for_cards(image: MediaImage) -> MediaImage:
     return MediaImage(image.source, small, image.animated)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MediaViews:
     """The media parts of a post's view."""
 

@@ -10,13 +10,13 @@ import functools
 import io
 import re
 import warnings
-from dataclasses import dataclass
 
 from PIL import UnidentifiedImageError
 
 # Pillow's modules, imported at their first use, with MAX_IMAGE_PIXELS set (DESIGN: refuse
 # decompression bombs; _open checks the size too, and names it)
 from opdgen.media.pil import MAX_PIXELS, Image, ImageCms, ImageFile
+from opdgen.records import record
 
 MAX_SIDE = 16_383  # the largest side WebP can encode
 
@@ -31,7 +31,7 @@ def _srgb() -> ImageCms.ImageCmsProfile:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImageSettings:
     """What a derived set looks like; part of the cache key, so any change here re-derives."""
 
@@ -51,7 +51,7 @@ PHOTO = ImageSettings()
 LOGO = ImageSettings(sizes=(56, 112), fit="height", graphic=True)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Encoded:
     width: int
     height: int
@@ -59,7 +59,7 @@ class Encoded:
     data: bytes
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Derived:
     width: int  # of the source, after orientation
     height: int

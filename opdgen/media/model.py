@@ -5,13 +5,15 @@ uses them. No I/O and no Pillow here: the content model and the outputs import t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
+
+from opdgen.records import record
 
 MIME = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png", "svg": "image/svg+xml"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Variant:
     """One published file of an image: `media/rapat-800.1a2b3c4d5e.webp`."""
 
@@ -30,7 +32,7 @@ class Variant:
         return MIME[self.format]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MediaImage:
     """A processed image: never the original, only its variants (WebP and a JPEG/PNG fallback, or SVG)."""
 
@@ -56,7 +58,7 @@ class MediaImage:
         return max(self.fallback, key=lambda v: v.width)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Document:
     """A document published byte for byte at a stable, readable path (`media/laporan-kinerja-2025.pdf`)."""
 
@@ -67,7 +69,7 @@ class Document:
     data: bytes = field(repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImageUse:
     """An image as a page shows it: with its alt text ("" only when marked decorative)."""
 
@@ -75,7 +77,7 @@ class ImageUse:
     alt: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BodyImage:
     """An <img> of the sanitized body, by its src attribute exactly as the HTML has it."""
 
@@ -84,7 +86,7 @@ class BodyImage:
     decorative: bool  # alt is emptied and the marker title dropped
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BodyLink:
     """An <a> of the body that points to a local document or image, by its href as the HTML has it."""
 
@@ -92,7 +94,7 @@ class BodyLink:
     target: Document | MediaImage
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PostMedia:
     """Every local file a post shows or links to, resolved and processed at load time."""
 
@@ -120,7 +122,7 @@ class PostMedia:
 NO_MEDIA = PostMedia()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MediaStats:
     """The image work of one load: derived afresh, or taken from the cache (tests count it)."""
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from opdgen.media.documents import DOCUMENT_TYPES
 from opdgen.media.images import RASTER_FORMATS
+from opdgen.records import record
 
 IMAGE_SUFFIXES = frozenset({*RASTER_FORMATS, ".svg"})
 # Image files a phone or a scanner makes that browsers (or Pillow) cannot show: told to convert.
@@ -26,7 +26,7 @@ A_TAG = re.compile(r"<a\s([^>]*)>")
 ATTRIBUTE = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"')
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ref:
     tag: str  # "img" or "a"
     raw: str  # the src/href attribute exactly as the sanitized HTML has it

@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 import PIL
 
 from opdgen.media.pil import Image, ImageDraw, ImageFont  # (imported at their first use)
+from opdgen.records import record
 
 # DESIGN (STYLE): only render.themes.bundled_theme_dir() knows where the bundled theme lives.
 from opdgen.render.themes import bundled_theme_dir
@@ -38,7 +38,7 @@ _ROW = 16  # height of a row of JPEG blocks with 4:2:0 chroma subsampling
 _RESTART = re.compile(rb"\xff[\xd0-\xd7]")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Card:
     """What a drawn preview shows."""
 
@@ -108,7 +108,7 @@ def draw_card(card: Card) -> bytes:
     return site.splice(first // _ROW, _encode(strip)) if site.splices and masks else _encode(strip)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Mask:
     image: Image.Image  # "L": a word in white on black, as draw.text draws it
     left: int  # where the image goes, from the point draw.text would be given
@@ -132,7 +132,7 @@ def _placed(line: str, font: ImageFont.FreeTypeFont) -> list[tuple[int, str]]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Template:
     """A site's part of its cards, drawn, and encoded as JPEG rows that a title's rows replace."""
 

@@ -4,13 +4,13 @@ words), its schema.org Event and its iCalendar VEVENT. Pure functions; no pages 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
 from opdgen.outputs.ical import CalEvent
 from opdgen.public.agenda import EventDetails
+from opdgen.records import record
 from opdgen.render import context as c
 from opdgen.render.filters import MONTHS, zone_name
 
@@ -22,7 +22,7 @@ DASH = "\u2013"  # en dash, for ranges: 09.00–12.00
 SCHEMA_ORG = "https://schema.org/"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class EventView:
     """One event for templates: the post (title, url, summary, body, image ...) and its details."""
 

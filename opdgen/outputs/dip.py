@@ -7,7 +7,6 @@ the law's for categories (UU 14/2008), newest first for years and dates, then ti
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from opdgen.content.model import Kind, Site
 from opdgen.media.model import Document
 from opdgen.public.dokumen import CATEGORIES, DocumentDetails
 from opdgen.public.freshness import entries, register_files
+from opdgen.records import record
 from opdgen.render import context as c
 from opdgen.render.structured import organization
 
@@ -29,7 +29,7 @@ MIME = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class DocView:
     """One register entry as the DIP table and its own page show it."""
 
@@ -55,13 +55,13 @@ class DocView:
         return self.post.date
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class YearGroup:
     year: int | None  # None: an ungrouped table (the newest-first list)
     docs: tuple[DocView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DipTable:
     """One <table> of the DIP: a category (its years as row groups), or every category at once."""
 
@@ -71,7 +71,7 @@ class DipTable:
     groups: tuple[YearGroup, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FilterLink:
     """A link of the DIP's category, year or order choices; `key` is a label key, else `text` shows."""
 
@@ -82,7 +82,7 @@ class FilterLink:
     is_current: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CategoryCount:
     category: str
     count: int

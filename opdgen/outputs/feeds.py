@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
+from opdgen.records import record
 from opdgen.render.context import PostView
 
 FEED_SIZE = 20  # DESIGN: feed.xml carries the latest 20
@@ -32,7 +32,7 @@ def quoteattr(text: str) -> str:
     return '"{}"'.format(text.replace('"', "&quot;"))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FeedInfo:
     title: str
     subtitle: str
@@ -86,7 +86,7 @@ def atom(info: FeedInfo, posts: Sequence[PostView]) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SitemapEntry:
     loc: str  # absolute URL
     lastmod: datetime | None = None

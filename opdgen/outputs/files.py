@@ -18,6 +18,7 @@ import jinja2
 
 from opdgen.build.walk import Identity
 from opdgen.problems import Problem, ProblemError
+from opdgen.records import record
 from opdgen.render.context import (
     Crumb,
     MenuItem,
@@ -32,7 +33,7 @@ from opdgen.render.structured import structured_data
 from opdgen.render.themes import Theme, template_problem
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OutputFile:
     """One file of the output: where (relative to output/), its bytes, and what it was made from."""
 
@@ -374,7 +375,7 @@ def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:
     return known[1]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PageRenderer:
     """Renders templates for one web root (an agency site or the portal)."""
 

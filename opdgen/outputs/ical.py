@@ -8,8 +8,9 @@ on UTF-8 character boundaries (3.1), TEXT escaping of backslash, semicolon, comm
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+
+from opdgen.records import record
 
 CRLF = "\r\n"
 MAX_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break
@@ -18,7 +19,7 @@ MAX_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excl
 ZONES = {7: ("Asia/Jakarta", "WIB"), 8: ("Asia/Makassar", "WITA"), 9: ("Asia/Jayapura", "WIT")}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class CalEvent:
     """One VEVENT. A `date` start means an all-day event; then `end` is the exclusive end date."""
 
@@ -34,7 +35,7 @@ class CalEvent:
     categories: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class CalInfo:
     """The calendar itself: its name and description as subscribers see it, and who made it."""
 

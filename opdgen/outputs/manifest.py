@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from opdgen.outputs.files import SERVER_DIR as SERVER_DIR  # output/.opdgen/<site>/: never published
 from opdgen.outputs.files import OutputFile
+from opdgen.records import record
 
 MANIFEST = "manifest.json"
 FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Manifest:
     site: str
     base_url: str

@@ -8,7 +8,6 @@ page of its own reached by a plain link: the register is complete without any sc
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from opdgen.content.model import Kind, Region, Site
@@ -17,6 +16,7 @@ from opdgen.outputs.files import OutputFile
 from opdgen.outputs.public import HomeBlock, PortalSection, SiteSection
 from opdgen.public.dokumen import CATEGORIES
 from opdgen.public.freshness import entries
+from opdgen.records import record
 from opdgen.render import context as c
 
 CLAIMS: frozenset[str] = frozenset({"ppid"})  # halaman/ppid.md is the landing page's text
@@ -26,7 +26,7 @@ HOME_LATEST = 3
 LANDING_LATEST = 5
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class PpidHome:
     """The home page's PPID band."""
 
@@ -37,7 +37,7 @@ class PpidHome:
     latest: tuple[dip.DocView, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class AgencyRegister:
     """One agency's row of the portal's Informasi Publik table (links to the agency's own site)."""
 

@@ -7,15 +7,16 @@ what they need, so opdgen.outputs.site and .portal each call one function.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from opdgen.content.model import Kind, Region, Site
 from opdgen.outputs.files import OutputFile, PageRenderer
+from opdgen.records import record
 from opdgen.render import context as c
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SiteSection:
     """One agency site as its sections see it."""
 
@@ -33,7 +34,7 @@ class SiteSection:
         return list(zip(self.views.get(kind, []), details, strict=True))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PortalSection:
     """The portal as its sections see it; each agency's posts are linked on the agency's own site."""
 
@@ -44,7 +45,7 @@ class PortalSection:
     label: Callable[[str], str]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HomeBlock:
     """What a section adds to the agency's home page: template variables and the sources they show."""
 

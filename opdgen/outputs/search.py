@@ -35,7 +35,6 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape, unescape
 from pathlib import Path, PurePosixPath
@@ -62,6 +61,7 @@ from opdgen.outputs.search_shards import (
     shards_to_index,
 )
 from opdgen.problems import Problem, ProblemError
+from opdgen.records import record
 from opdgen.render.context import PostView, Urls, post_rel
 from opdgen.spawner import Spawner, SpawnerError
 
@@ -75,7 +75,7 @@ _MERGED_UNUSED = ("pagefind.js", "pagefind-worker.js", "wasm.")
 BUNDLE_FORMAT = 2  # 2: a shard's bundle without Pagefind's code (in every index key: kept ones change)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SearchRoot:
     """One index to build: the web root it is published in and the pages it covers."""
 
@@ -364,7 +364,7 @@ def region_documents(region: Region, kind_label: Callable[[Kind], str],
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SearchView:
     """What a post's search documents say of it: these fields of its PostView (post_view), made
     without the rest (reading time, images, tags): for the documents of 10,000 posts the words

@@ -8,7 +8,6 @@ halaman/maklumat-pelayanan.md the declaration's text, so this section renders bo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -18,6 +17,7 @@ from opdgen.outputs.files import OutputFile
 from opdgen.outputs.public import HomeBlock, PortalSection, SiteSection, source_deps
 from opdgen.public.layanan import ServiceDetails
 from opdgen.public.skm import SurveyDetails
+from opdgen.records import record
 from opdgen.render import context as c
 
 INDEX, MAKLUMAT, STANDARD = "layanan", "maklumat-pelayanan", "standar-pelayanan"
@@ -25,13 +25,13 @@ CLAIMS: frozenset[str] = frozenset({INDEX, MAKLUMAT})  # halaman slugs this sect
 HOME_SERVICES = 4  # services linked from the home page
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ServiceItem:
     post: c.PostView
     details: ServiceDetails
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class ServiceLinks:
     """The section's pages that every page of it links to; None where the site has none."""
 
@@ -41,7 +41,7 @@ class ServiceLinks:
     skm: str | None  # /skm/, when the site publishes SKM results
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class ServicesHome:
     """The home page's services band: a few services and the latest satisfaction index."""
 
@@ -50,7 +50,7 @@ class ServicesHome:
     survey: skmpage.SurveyView | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Parts:
     """What the section's pages are made of, gathered once per site."""
 

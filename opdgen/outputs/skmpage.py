@@ -4,7 +4,6 @@ the nine elements and the index over the years as inline SVG charts and as table
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
 
@@ -13,10 +12,11 @@ from markupsafe import Markup
 from opdgen.outputs import skmchart
 from opdgen.problems import Problem, ProblemError
 from opdgen.public.skm import ELEMENTS, SurveyDetails
+from opdgen.records import record
 from opdgen.render import context as c
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ElementRow:
     code: str  # "U1"
     name: str  # "Persyaratan"
@@ -25,7 +25,7 @@ class ElementRow:
     grade: str  # A-D
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class SurveyView:
     """One year's result, figures formatted for the page."""
 

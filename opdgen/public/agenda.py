@@ -7,13 +7,13 @@ Pages and agenda.ics are made by opdgen.outputs.agenda.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from opdgen import schema as s
 from opdgen.content.frontmatter import DateError, parse_date, slug_from_filename
 from opdgen.public.spec import DetailsInput, KindSpec
+from opdgen.records import record
 
 SCHEMA = (
     s.Field("title", s.text(200), required=True, example="title: Bimtek Pengelola Website OPD"),
@@ -40,7 +40,7 @@ _TIME_ONLY = re.compile(r"^(?P<H>\d{1,2})[:.](?P<M>\d{2})$")
 MAX_DAYS = 366  # an "event" longer than a year is a typo in the year
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class EventDetails:
     start: datetime  # aware; all-day events: 00:00 of the first day in the region's zone
     end: datetime | None  # aware, not before start; all-day events: 00:00 of the last day (inclusive)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -16,6 +15,7 @@ from opdgen import schema as s
 from opdgen.media.documents import DOCUMENT_TYPES
 from opdgen.media.refs import kind_of
 from opdgen.public.spec import DetailsInput, KindSpec
+from opdgen.records import record
 from opdgen.yamlload import YNode, YScalar
 
 # UU 14/2008 Pasal 9, 10, 11 and 17, in the law's order (the DIP groups by it).
@@ -79,7 +79,7 @@ SCHEMA = (
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class DocumentDetails:
     category: str  # one of CATEGORIES
     type: str  # a key of TYPES

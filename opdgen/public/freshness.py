@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import PurePosixPath
 
@@ -18,6 +17,7 @@ from opdgen.content.model import Kind, Post, Region, Site
 from opdgen.media.model import Document
 from opdgen.problems import Problems
 from opdgen.public.dokumen import CATEGORIES, DocumentDetails
+from opdgen.records import record
 
 REGISTER = "dokumen"  # content/<site>/dokumen/
 BERKALA = "berkala"
@@ -52,7 +52,7 @@ def register_files(site: Site) -> dict[PurePosixPath, Document]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Missing:
     """What the register of one agency lacks on a given day."""
 

@@ -9,11 +9,11 @@ published standard is complete. The body (Markdown) is further description.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from opdgen import schema as s
 from opdgen.public.spec import DetailsInput, KindSpec
+from opdgen.records import record
 
 # front-matter key -> the component's problem code suffix, in the order of PermenPANRB 15/2014
 COMPONENTS = ("requirements", "procedure", "time", "cost", "product", "complaints")
@@ -34,7 +34,7 @@ SCHEMA = (
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class ServiceDetails:
     """The standard's service-delivery components, as the admin wrote them (plain text)."""
 

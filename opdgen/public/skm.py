@@ -9,12 +9,12 @@ The quality grade (mutu A-D) always follows from the published index.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from opdgen import schema as s
 from opdgen.public.spec import DetailsInput, KindSpec
+from opdgen.records import record
 from opdgen.yamlload import YNode, YScalar
 
 # u1 persyaratan, u2 sistem/mekanisme/prosedur, u3 waktu penyelesaian, u4 biaya/tarif,
@@ -74,7 +74,7 @@ SCHEMA = (
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class SurveyDetails:
     year: int
     period: str  # e.g. "Januari-Desember 2025" (may be empty)

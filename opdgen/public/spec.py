@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any, Generic, TypeVar
 
 from opdgen import schema as s
+from opdgen.records import record
 from opdgen.yamlload import YNode, value_line
 
 D = TypeVar("D")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DetailsInput:
     """What a kind's details builder gets: checked values, the front-matter node (for lines),
     where to report problems, the region's time zone and the build's "now"."""
@@ -30,7 +30,7 @@ class DetailsInput:
         return found + self.where.line_offset if found is not None else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KindSpec(Generic[D]):
     schema: tuple[s.Field, ...]  # must include title, summary and draft (the loader reads them)
     build: Callable[[DetailsInput], D | None]  # None: problems were recorded, the file is skipped

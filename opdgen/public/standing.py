@@ -14,7 +14,6 @@ opdgen.config imports this module only when it checks `standing_pages:` (this on
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -25,6 +24,7 @@ from opdgen.content.model import Kind, Post, Region, Site
 from opdgen.fsguard import Refused, Repo
 from opdgen.problems import Problems
 from opdgen.public.standing_guides import GUIDES
+from opdgen.records import record
 from opdgen.yamlload import YamlError, YMap, YNode, YScalar, YSeq, parse_yaml
 
 # A standing page that a section of the site can stand for: /layanan/ is the services index, and
@@ -94,7 +94,7 @@ def present_pages(posts: Iterable[Post]) -> frozenset[str]:
                      | {slug for slug, kind in SECTION_PAGES.items() if kind in kinds})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Gap:
     """The standing pages a site lacks, in the configured order."""
 

@@ -8,10 +8,10 @@ deleted once the page is written, then headings to fill in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from opdgen.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Guide:
     title: str  # the page's proper title ("Visi dan Misi" for visi-misi)
     summary: str  # front-matter summary: generic, any agency

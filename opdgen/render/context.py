@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -21,9 +20,10 @@ from opdgen.content.model import Kind, Post
 from opdgen.markup.markdown import plain_words
 from opdgen.media.html import ImageView, LogoView, logo_view, media_views
 from opdgen.media.model import MediaImage
+from opdgen.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Urls:
     """Maps a path inside a web root ("berita/x/") to its URL path and absolute URL."""
 
@@ -45,14 +45,14 @@ class Urls:
         return self.origin + self.path(rel)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SocialLink:
     network: str
     label: str
     url: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class SiteView:
     slug: str
     name: str
@@ -77,26 +77,26 @@ class SiteView:
     is_portal: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RegionView:
     name: str
     portal_url: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TagView:
     name: str
     slug: str
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TagCount:
     tag: TagView
     count: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class PostView:
     title: str
     url: str
@@ -121,7 +121,7 @@ class PostView:
     source: str  # repository path, for dependency tracking; not for display
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PageLink:
     number: int
     url: str
@@ -129,7 +129,7 @@ class PageLink:
     gap_before: bool = False  # pages between the previous link and this one are left out
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Pagination:
     current: int
     total: int
@@ -138,7 +138,7 @@ class Pagination:
     pages: tuple[PageLink, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MenuItem:
     label: str
     url: str
@@ -146,13 +146,13 @@ class MenuItem:
     is_external: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Crumb:
     label: str
     url: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class PageMeta:
     title: str
     description: str
@@ -163,7 +163,7 @@ class PageMeta:
     noindex: bool = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Agency:
     site: SiteView
     last_update: datetime | None

@@ -11,7 +11,6 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -19,6 +18,7 @@ import jinja2
 
 from opdgen.fsguard import Refused, Repo
 from opdgen.problems import Problems
+from opdgen.records import record
 from opdgen.render import filters
 from opdgen.yamlload import YamlError, YMap, YScalar, parse_yaml
 
@@ -37,14 +37,14 @@ def bundled_theme_dir() -> Path:
     raise FileNotFoundError("the bundled default theme is missing from this installation")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Asset:
     source: str  # path inside static/, e.g. "css/site.css"
     published: str  # path under the web root, e.g. "assets/css/site.3f2a1b9c0d.css"
     data: bytes
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Theme:
     name: str
     dirs: tuple[Path, ...]  # the repository's theme first, the bundled one last

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, tzinfo
 
 from opdgen.config import PpidConfig, RegionConfig
@@ -16,6 +15,7 @@ from opdgen.outputs.summary import post_entries
 from opdgen.problems import Problem
 from opdgen.public.freshness import missing_documents
 from opdgen.public.standing import present_pages, standing_posts
+from opdgen.records import record
 from opdgen.report.gitlog import History
 from opdgen.report.model import (
     COUNTED_KINDS,
@@ -80,7 +80,7 @@ def rank_key(a: AgencyFigures) -> tuple[int, float, int, str]:
     return (a.status.rank, -silence, a.in_period, a.slug)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Frame:
     """What every agency is measured against."""
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from opdgen.records import record
 
 RECORD = "\x1e"  # starts each commit in the log output
 FIELD = "\x1f"  # separates a commit's date from its author email
@@ -21,14 +22,14 @@ _GIT_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"
             "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Commit:
     date: datetime  # committer date (when the change entered the repository), aware
     email: str  # author email, lower case (after .mailmap)
     sites: frozenset[str]  # slugs of the content/<site>/ folders the commit touched
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class History:
     available: bool  # False: no git, not a repository, or git failed; figures from content only
     shallow: bool = False  # a shallow clone sees only recent commits: contributors are undercounted
@@ -54,8 +55,8 @@ def read_history(root: Path, content_dir: str = "content") -> History:
 
 def parse_log(log: str, content_dir: str = "content") -> Iterable[Commit]:
     """Commits from `git log --format=<RECORD>%cI<FIELD>%aE --name-only` output."""
-    for record in log.split(RECORD):
-        lines = record.strip("\n").split("\n")
+    for entry in log.split(RECORD):
+        lines = entry.strip("\n").split("\n")
         if not lines or FIELD not in lines[0]:
             continue
         stamp, email = lines[0].split(FIELD, 1)

@@ -7,10 +7,10 @@ charts are inline SVG images with a title and a description; the page reads on a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from opdgen.records import record
 from opdgen.report.model import AgencyFigures, Report, Status
 from opdgen.report.svg import month_chart
 from opdgen.report.words import dash, kinds_list, long_date, notes, say, short_date, status_word
@@ -23,7 +23,7 @@ def stylesheet() -> bytes:
     return STYLESHEET.read_bytes()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PageLinks:
     """Addresses the page refers to; on the portal they are the portal's."""
 

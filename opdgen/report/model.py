@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import date
 
 # Standing pages every agency site is expected to have: opdgen.yaml `standing_pages:`, which reaches
 # the report through compute.thresholds_from; Thresholds only takes the default from it.
 from opdgen.config import STANDING_PAGES
+from opdgen.records import record
 
 # Content kinds whose dated files count as publications, by their folder (contract) names. A kind
 # the loader does not produce yet (agenda, dokumen) simply counts as soon as it does: see compute.
@@ -32,7 +32,7 @@ class Status(enum.Enum):
         return list(Status).index(self)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Thresholds:
     """The `report:` section of opdgen.yaml, as the figures use it."""
 
@@ -42,7 +42,7 @@ class Thresholds:
     standing_pages: tuple[str, ...] = STANDING_PAGES
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Month:
     year: int
     month: int  # 1-12
@@ -53,7 +53,7 @@ class Month:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class AgencyFigures:
     slug: str
     name: str
@@ -76,7 +76,7 @@ class AgencyFigures:
         return sum(self.per_month)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Report:
     region: str  # the region's name
     today: date  # the report's date: the build's "now" (OPDGEN_NOW in tests)

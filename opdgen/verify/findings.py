@@ -5,9 +5,8 @@ Values and one scanning helper; no I/O beyond what the caller hands in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from opdgen.problems import Problem, Problems
+from opdgen.records import record
 from opdgen.spam import scan_text
 
 MAX_SCAN = 5 * 1024 * 1024  # bytes of a differing file searched for spam
@@ -21,7 +20,7 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Outcome:
     site: str
     target: str

@@ -13,13 +13,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from opdgen import __version__
 from opdgen.outputs.manifest import Manifest
 from opdgen.problems import Problems
+from opdgen.records import record
 from opdgen.verify.findings import MAX_SCAN, Outcome, scan_into
 
 Agent = tuple[str, str | None]  # User-Agent, Referer
@@ -45,7 +45,7 @@ _LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']|<loc>\s*([^<\s]+)\s*<
                    re.IGNORECASE | re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Response:
     status: int
     body: bytes
