@@ -17,7 +17,7 @@ So after one post is edited only its agency is read again, and after output/ is 
 cache kept) no agency is.
 
 A kept site is never trusted blindly: its header must say so before anything is unpickled, and the
-unpickler makes only the content model's own classes (frozen dataclasses and enums of opdgen, dates,
+unpickler makes only the content model's own classes (records and enums of opdgen, dates,
 paths), never a function, so a file planted in the cache cannot run code. Anything unreadable, foreign
 or stale is ignored and the site is loaded as usual.
 
