@@ -62,7 +62,6 @@ from opdgen.public.standing import check_standing
 from opdgen.records import record
 from opdgen.render.context import Urls
 from opdgen.render.themes import load_theme, make_environment
-from opdgen.report.publish import published_report
 from opdgen.spam import RegionScan
 
 
@@ -291,7 +290,10 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                     progress.advance()
                 if options.with_portal:
                     files += put(render_portal(region, env, theme, reuse))
-                    files += put(published_report(options.root, region, theme))  # report.publish: true
+                    if region.config.report.publish:  # (imported only then: 7 ms of every build's start)
+                        from opdgen.report.publish import published_report
+
+                        files += put(published_report(options.root, region, theme))
                     progress.advance()
             lanes.widen(cores)
             if options.inputs is not None:  # while Pagefind finishes
