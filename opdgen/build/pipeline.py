@@ -401,17 +401,17 @@ def build(options: BuildOptions) -> BuildResult:
     cache_dir = options.cache_dir or options.root / CACHE_DIR
     kept_in = snapshot.folder(stamp_file)
     kept: dict[str, Site] | None = None
-    inputs = input_digest(options) if whole else None  # before reading: an edit during the build counts
     last = read_stamp(stamp_file)
-    # the inputs changed since the last clean build, so it is not up to date whatever output/ holds:
-    # a big output is walked by a helper process (uptodate.OutputWalk) while the build goes on as if
-    # output/ were intact (only posts changed: the pages are made into the spare tree meanwhile), and
-    # its walk decides before anything is swapped in; if output/ was altered, that work is dropped
-    # and the build starts again without trusting it
+    # a big output is walked by a helper process (uptodate.OutputWalk), started first: it walks
+    # while this process makes the inputs' digest (and, when they changed, goes on as if output/
+    # were intact: only posts changed, the pages are made into the spare tree meanwhile, and the
+    # walk decides before anything is swapped in; if output/ was altered, that work is dropped and
+    # the build starts again without trusting it); with nothing changed, the build waits for it
+    early = OutputWalk(output) if whole and last is not None and OutputWalk.wanted(last) else None
+    inputs = input_digest(options) if whole else None  # before reading: an edit during the build counts
     changed = inputs is not None and last is not None and last.inputs != inputs.digest
-    with OutputWalk(output) if changed and last is not None and OutputWalk.wanted(last) \
-            else contextlib.nullcontext() as walking:
-        if walking is not None and inputs is not None and last is not None:
+    with early if early is not None else contextlib.nullcontext() as walking:
+        if walking is not None and changed and inputs is not None and last is not None:
             assumed = since_last_build(Verdict(None, True, last), inputs, stamp_file, options.now)
             kept = _kept_sites(kept_in, inputs, options.now, assumed, cache_dir)
             if assumed is not None:

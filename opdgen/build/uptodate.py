@@ -202,10 +202,11 @@ WALK_APART = 2000  # an output of more files than this is walked by the helper p
 
 class OutputWalk:
     """output/'s walk in the spawner's helper process (opdgen.build.walk), started when made and read
-    when the build judges its output, so that the build's own process loads the kept sites
-    meanwhile (when the inputs changed: no-change builds only wait for the walk, which the build's
-    own process does sooner). Worth a process only for a big output (`wanted`). A context manager:
-    on leaving, the helper ends and its file is removed."""
+    when the build judges its output, so that the build's own process makes the inputs' digest
+    meanwhile and, when they changed, loads the kept sites (started before that digest, a no-change
+    build waits for it less than it took to walk output/ itself: 0.63 against 0.65 s at 10,000
+    posts). Worth a process only for a big output (`wanted`). A context manager: on leaving, the
+    helper ends and its file is removed."""
 
     def __init__(self, output: Path) -> None:
         self._blob = Path(tempfile.gettempdir()) / f"opdgen-walk-{os.getpid()}-{secrets.token_hex(8)}"
