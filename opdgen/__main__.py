@@ -1,5 +1,5 @@
 """`python -m opdgen` runs the command line."""
 
-from opdgen.cli import entry
+from opdgen.launch import entry
 
 entry()

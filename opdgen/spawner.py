@@ -179,6 +179,12 @@ class Spawner:
         for reply in waiting.values():
             reply.set_result({"error": "the helper process has ended"})
 
+    def kill(self) -> None:
+        """End the helper at once, whatever it is doing (a run in flight answers with an error)."""
+        with contextlib.suppress(OSError):
+            self._process.kill()
+        self.close()
+
     def close(self) -> None:
         """Let the runs in flight finish, then end the helper."""
         with self._lock:

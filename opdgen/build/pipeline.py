@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from opdgen import cacheuse
+from opdgen import cacheuse, launch
 from opdgen.build import progress, snapshot
 from opdgen.build.changes import (
     Changes,
@@ -407,7 +407,10 @@ def build(options: BuildOptions) -> BuildResult:
     # were intact: only posts changed, the pages are made into the spare tree meanwhile, and the
     # walk decides before anything is swapped in; if output/ was altered, that work is dropped and
     # the build starts again without trusting it); with nothing changed, the build waits for it
-    early = OutputWalk(output) if whole and last is not None and OutputWalk.wanted(last) else None
+    begun = launch.take(output)  # (started by the command, before opdgen was imported)
+    early = OutputWalk(output, begun) if whole and last is not None and OutputWalk.wanted(last) else None
+    if early is None and begun is not None:
+        begun.abandon()
     inputs = input_digest(options) if whole else None  # before reading: an edit during the build counts
     changed = inputs is not None and last is not None and last.inputs != inputs.digest
     with early if early is not None else contextlib.nullcontext() as walking:

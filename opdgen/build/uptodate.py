@@ -24,9 +24,7 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import stat
-import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import field
@@ -40,6 +38,9 @@ from opdgen.build import walk
 from opdgen.build.walk import Identity, Known, files_digest
 from opdgen.config import CONFIG_FILE, load_region_config
 from opdgen.fsguard import Repo
+from opdgen.launch import WALK_APART as WALK_APART
+from opdgen.launch import Begun, walk_blob
+from opdgen.launch import stamp_path as stamp_path
 from opdgen.problems import Problems
 from opdgen.records import record
 from opdgen.render.themes import bundled_theme_dir
@@ -113,12 +114,6 @@ def input_digest(options: BuildOptions) -> Inputs | None:
     except (walk.Linked, OSError):
         return None
     return Inputs(h.hexdigest(), markdown)
-
-
-def stamp_path(cache_dir: Path, output: Path) -> Path:
-    """Where the stamp of one output folder lives."""
-    name = hashlib.sha256(str(output.absolute()).encode()).hexdigest()[:32]
-    return cache_dir / "stamps" / f"{name}.json"
 
 
 def _dependency_versions() -> list[str]:
@@ -197,9 +192,6 @@ def judge(options: BuildOptions, output: Path, stamp_file: Path, inputs: Inputs 
     return Verdict(None, files is not None, stamp, files)
 
 
-WALK_APART = 2000  # an output of more files than this is walked by the helper process (OutputWalk)
-
-
 class OutputWalk:
     """output/'s walk in the spawner's helper process (opdgen.build.walk), started when made and read
     when the build judges its output, so that the build's own process makes the inputs' digest
@@ -208,12 +200,16 @@ class OutputWalk:
     posts). Worth a process only for a big output (`wanted`). A context manager: on leaving, the
     helper ends and its file is removed."""
 
-    def __init__(self, output: Path) -> None:
-        self._blob = Path(tempfile.gettempdir()) / f"opdgen-walk-{os.getpid()}-{secrets.token_hex(8)}"
+    def __init__(self, output: Path, begun: Begun | None = None) -> None:
+        """`begun`: this walk, started by the command before opdgen was imported (opdgen.launch)."""
+        self._blob = begun.blob if begun is not None else walk_blob()
         self._digest: str | None = None
         self._files: Mapping[str, Known] | None = None
         self._spawner: Spawner | None = None
         self._answer: Future[dict[str, Any]] | None = None
+        if begun is not None:
+            self._spawner, self._answer = begun.spawner, begun.answer
+            return
         try:
             self._spawner = Spawner()
             self._answer = self._spawner.walk(output, self._blob)

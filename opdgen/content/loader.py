@@ -35,6 +35,7 @@ from opdgen.content.frontmatter import (
 )
 from opdgen.content.model import Kind, Post, Region, Site, Source
 from opdgen.fsguard import Refused, Repo
+from opdgen.launch import CACHE_DIR as CACHE_DIR
 from opdgen.markup.bodies import BodyRenderer, BodySettings, default_jobs
 from opdgen.markup.guard import check_markdown
 from opdgen.markup.markdown import first_paragraph, shorten
@@ -48,7 +49,6 @@ from opdgen.records import record
 from opdgen.yamlload import YamlError, YMap, YNode, parse_yaml, value_line
 
 CONTENT_DIR = "content"
-CACHE_DIR = ".opdgen-cache"  # git-ignored; CI may restore it between runs
 # Top-level paths of a site that a halaman slug may not take. `layanan` stays free: the
 # standing page halaman/layanan.md is the introduction of the services section at /layanan/.
 RESERVED_PAGE_SLUGS = frozenset(
