@@ -70,7 +70,7 @@ def _method(cls: type, name: str) -> Callable[..., Any]:
         shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in fields if f.repr)
         source = f'def __repr__(self):\n return self.__class__.__qualname__ + f"({shown})"'
     elif name == "__eq__":
-        others = compared.replace("self.", "other.")
+        others = "".join(f"other.{f.name}," for f in fields if f.compare)
         source = (f"def __eq__(self, other):\n if other.__class__ is self.__class__:\n"
                   f"  return ({compared}) == ({others})\n return NotImplemented")
     else:
