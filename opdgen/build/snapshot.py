@@ -271,11 +271,7 @@ def _model_class(module: str, name: str) -> type | None:
     found = getattr(sys.modules.get(module), name, None)
     if not isinstance(found, type) or found.__module__ != module:
         return None
-    if dataclasses.is_dataclass(found):
-        return found
-    if issubclass(found, enum.Enum):
-        return found
-    return None
+    return found if dataclasses.is_dataclass(found) or issubclass(found, enum.Enum) else None
 
 
 
