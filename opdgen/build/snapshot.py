@@ -274,8 +274,6 @@ def _model_class(module: str, name: str) -> type | None:
     return found if dataclasses.is_dataclass(found) or issubclass(found, enum.Enum) else None
 
 
-
-
 def _getattr(owner: object, name: str) -> object:
     """The one use of getattr a kept site needs: how a time zone is pickled (ZoneInfo._unpickle)."""
     if owner is ZoneInfo and name == "_unpickle":
