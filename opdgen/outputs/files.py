@@ -23,6 +23,7 @@ from opdgen.records import record
 from opdgen.render.context import (
     Crumb,
     MenuItem,
+    MenuItems,
     PageMeta,
     PostView,
     RegionView,
@@ -354,11 +355,13 @@ class StateFile:
 def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:
     """A stable digest of template variables (frozen views, tuples, dicts, scalars).
 
-    Post and site views are hashed once and remembered by identity; the memo keeps the object
-    itself, so its id cannot be reused by another object while the memo lives.
+    Post and site views and menus are hashed once and remembered by identity; the memo keeps the
+    object itself, so its id cannot be reused by another object while the memo lives.
     """
     if isinstance(value, (str, int, float, bool)) or value is None:
         return repr(value)
+    if isinstance(value, MenuItems):  # (a section's pages share one)
+        return _remembered(value, memo)
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_digest_of(v, memo) for v in value) + "]"
     if isinstance(value, dict):
@@ -369,6 +372,10 @@ def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:
             inner = ",".join(_digest_of(getattr(value, name), memo) for name in fields)
             return f"{type(value).__name__}({inner})"
         return repr(value)
+    return _remembered(value, memo)
+
+
+def _remembered(value: object, memo: dict[int, tuple[object, str]]) -> str:
     known = memo.get(id(value))
     if known is None or known[0] is not value:
         known = (value, hashlib.sha256(repr(value).encode("utf-8")).hexdigest())
@@ -393,6 +400,7 @@ class PageRenderer:
     memo: dict[int, tuple[object, str]] = field(default_factory=dict)  # view digests, by id
     integrities: dict[str, str] = field(default_factory=dict)  # SRI values, by URL
     footers: list[Markup] = field(default_factory=list)  # the web root's footer, once rendered
+    cards: dict[tuple[object, ...], tuple[object, Markup]] = field(default_factory=dict)  # post cards
 
     def footer(self) -> Markup:
         """`_footer.html`, rendered once for the web root (base.html: `{{ footer() }}`): it sees the
@@ -403,6 +411,25 @@ class PageRenderer:
                        "integrity": self.integrity}
             self.footers.append(Markup(self.env.get_template("_footer.html").render(context)))
         return self.footers[0]
+
+    def post_card(self, post: PostView, level: int = 2, portal: bool = False, eager: bool = False) -> Markup:
+        """The theme's `post_card` macro (`_post_card.html`), each card drawn once per web root: a
+        post's card is on its listing, tag and home pages (a tenth of a listing page's time each)."""
+        return self._card("post_card", post, level, portal, eager)
+
+    def post_row(self, post: PostView) -> Markup:
+        """The theme's `post_row` macro, each row drawn once per web root."""
+        return self._card("post_row", post)
+
+    def _card(self, macro: str, post: PostView, *args: object) -> Markup:
+        # a macro sees its arguments and the environment's globals only (label, icon, filters), so
+        # the same arguments draw the same card: kept by the post's identity (the entry holds it)
+        key = (macro, id(post), *args)
+        known = self.cards.get(key)
+        if known is None or known[0] is not post:
+            module = self.env.get_template("_post_card.html").module
+            known = self.cards[key] = (post, Markup(getattr(module, macro)(post, *args)))
+        return known[1]
 
     def asset(self, source: str) -> str:
         asset = self.theme.assets.get(source)
@@ -469,6 +496,8 @@ class PageRenderer:
             "asset": self.asset,
             "integrity": self.integrity,
             "footer": self.footer,
+            "post_card": self.post_card,
+            "post_row": self.post_row,
             "menu": self.menu(page.path),
             "breadcrumbs": tuple(crumbs),
             "page": page,
@@ -493,9 +522,9 @@ class PageRenderer:
     def _key(self, template: str, context: Mapping[str, Any]) -> str:
         """Everything that decides the page's bytes: theme, template, and every variable."""
         # structured_data is made from the kind, site, crumbs and variables alone: not hashed twice
-        # the footer is made of the web root's variables, hashed with the page's
+        # the footer is made of the web root's variables, hashed with the page's; a card of its arguments
         values = {k: v for k, v in context.items()
-                  if k not in ("asset", "integrity", "footer", "structured_data")}
+                  if k not in ("asset", "integrity", "footer", "post_card", "post_row", "structured_data")}
         lang = str(self.env.globals.get("lang", ""))  # labels and date names follow it
         parts = [self.theme.hash, lang, template, _digest_of(values, self.memo)]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()

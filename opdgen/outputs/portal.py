@@ -90,7 +90,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
         region=c.region_view(region.config),
         url_map={"home": urls.path(""), "berita": urls.path("berita/"),
                  "directory": urls.path("opd/"), "feed": urls.path("feed.xml"), "search": urls.path("cari/")},
-        menu=lambda path: c.menu_items(menu_entries, path, urls),
+        menu=c.Menu(menu_entries, urls),
     )
     # every agency's berita, newest first: date, URL, source, and how to make its view (a kept site's
     # post is read when a page shows it: after one edit, most listing pages are kept unread)

@@ -82,7 +82,7 @@ def render_site(site: Site, region: Region, env: jinja2.Environment, theme: Them
         url_map={"home": urls.path(""), "berita": urls.path("berita/"),
                  "pengumuman": urls.path("pengumuman/"), "tags": urls.path("tag/"),
                  "feed": urls.path("feed.xml"), "search": urls.path("cari/")},
-        menu=lambda path: c.menu_items(menu_entries, path, urls),
+        menu=c.Menu(menu_entries, urls),
     )
     views = {p.source.path: c.post_view(p, sv, urls, lambda k: label(k.value)) for p in site.posts}
 

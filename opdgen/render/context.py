@@ -317,22 +317,34 @@ def pagination(pages: Sequence[tuple[int, str, slice]], current: int, urls: Urls
     )
 
 
-def menu_items(entries: Sequence[tuple[str, str]], page_path: str, urls: Urls) -> tuple[MenuItem, ...]:
-    """Header menu for one page; the item whose section holds the page is current."""
-    home = urls.path("")
-    items = []
-    best = ""
-    resolved = []
-    for label, url in entries:
-        external = not url.startswith("/")
-        path = url if external else urls.path(url)
-        resolved.append((label, path, external))
-        is_section = page_path.startswith(path) and (path != home or page_path == home)
-        if not external and is_section and len(path) > len(best):
-            best = path
-    for label, path, external in resolved:
-        items.append(MenuItem(label, path, path == best, external))
-    return tuple(items)
+class MenuItems(tuple[MenuItem, ...]):
+    """A page's header menu: a tuple, of which the pages of one section share one (page keys hash
+    it once per web root, by identity: opdgen.outputs.files)."""
+
+    __slots__ = ()
+
+
+class Menu:
+    """The header menu of a web root's pages: the item whose section holds the page is current.
+    The entries are resolved once; the pages of a section get the same MenuItems."""
+
+    def __init__(self, entries: Sequence[tuple[str, str]], urls: Urls) -> None:
+        self.home = urls.path("")
+        self.resolved = [(label, url if not url.startswith("/") else urls.path(url), not url.startswith("/"))
+                         for label, url in entries]
+        self.made: dict[str, MenuItems] = {}  # by the current item's path ("": none)
+
+    def __call__(self, page_path: str) -> MenuItems:
+        best = ""
+        for _, path, external in self.resolved:
+            is_section = page_path.startswith(path) and (path != self.home or page_path == self.home)
+            if not external and is_section and len(path) > len(best):
+                best = path
+        items = self.made.get(best)
+        if items is None:
+            items = self.made[best] = MenuItems(MenuItem(label, path, path == best, external)
+                                                for label, path, external in self.resolved)
+        return items
 
 
 def short_hash(data: bytes) -> str:

@@ -251,6 +251,22 @@ def _new_environment(repo: Repo, theme: Theme, lang: str) -> jinja2.Environment:
     env.filters["tanggal"] = lambda v: filters.tanggal(v, lang)
     env.filters["tanggal_jam"] = lambda v: filters.tanggal_jam(v, lang)
     env.filters["iso"] = filters.iso
+    urlencode = env.filters["urlencode"]
+    quoted: dict[str, str] = {}
+
+    def remembered_urlencode(value: Any) -> str:
+        """Jinja's urlencode, each text quoted once (a post's page quotes its address three times
+        for the share links, and Python quotes a URL byte by byte)."""
+        if type(value) is not str:
+            return str(urlencode(value))
+        done = quoted.get(value)
+        if done is None:
+            if len(quoted) > 4096:
+                quoted.clear()
+            done = quoted[value] = urlencode(value)
+        return done
+
+    env.filters["urlencode"] = remembered_urlencode
     return env
 
 

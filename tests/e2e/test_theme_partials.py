@@ -1,7 +1,9 @@
 """The partials opdgen renders once instead of on every page: the icons (the global `icon`, the
-theme's `_icons.html` macro drawn once per icon) and the footer (`{{ footer() }}`, `_footer.html`
-rendered once per web root). A region theme that replaces either still decides what the pages show,
-and a footer that asks for a page's variables is a problem with its file and line, not a crash."""
+theme's `_icons.html` macro drawn once per icon), the footer (`{{ footer() }}`, `_footer.html`
+rendered once per web root) and the post cards (`post_card()` and `post_row()`, the macros of
+`_post_card.html` drawn once per post and web root). A region theme that replaces any of them still
+decides what the pages show, and one that asks for a page's variables is a problem with its file and
+line, not a crash."""
 
 from __future__ import annotations
 
@@ -52,5 +54,53 @@ def test_a_footer_that_asks_for_a_page_is_a_problem_with_its_line(
     result = run_cli("build", "--root", repo, "--output", repo / "out")
     assert result.exit_code != 0
     assert "themes/kabuji/templates/_footer.html:3:" in result.output, result.output
+    assert "page" in result.output
+    assert not (repo / "out").exists()  # nothing written
+
+
+CARDS = """\
+{%- macro post_card(post, level=2, portal=false, eager=false) -%}
+<div class="kcard" data-level="{{ level }}" data-eager="{{ eager }}">
+{{- post.site.short_name if portal else post.kind_label }}: {{ post.title }} {{ label("draft") if post.is_draft }}
+</div>
+{%- endmacro -%}
+{%- macro post_row(post) -%}<li class="krow">{{ post.title }}</li>{%- endmacro -%}
+"""
+
+
+def test_a_region_theme_decides_the_post_cards(
+        make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    repo = _repo(make_repo, {"_post_card.html": CARDS})
+    result = run_cli("build", "--root", repo, "--output", repo / "out")
+    assert result.exit_code == 0, result.output
+    listing = (repo / "out/dinkes/berita/index.html").read_text()
+    assert '<div class="kcard" data-level="2" data-eager="True">Berita: ' in listing  # eager: the first
+    home = (repo / "out/dinkes/index.html").read_text()
+    assert '<div class="kcard" data-level="3" data-eager="False">Berita: ' in home  # the same post, its own card
+    portal = (repo / "out/portal/berita/index.html").read_text()
+    assert '<div class="kcard" data-level="2" data-eager="False">' in portal
+    assert "<article class=\"card post-card\">" not in listing + home + portal  # none of the default's
+
+
+def test_a_page_that_still_imports_the_cards_with_context_shows_them(
+        make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    default = Path(__file__).resolve().parents[2] / "themes/default/templates/list.html"
+    text = default.read_text().replace(
+        '{% extends "base.html" %}\n',
+        '{% extends "base.html" %}\n{%- from "_post_card.html" import post_card with context -%}\n', 1)
+    assert "import post_card with context" in text
+    repo = _repo(make_repo, {"_post_card.html": CARDS, "list.html": text})
+    result = run_cli("build", "--root", repo, "--output", repo / "out")
+    assert result.exit_code == 0, result.output
+    assert '<div class="kcard" data-level="2" data-eager="True">' in (repo / "out/dinkes/berita/index.html").read_text()
+
+
+def test_a_card_that_asks_for_a_page_is_a_problem_with_its_line(
+        make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    cards = CARDS.replace("{{- post.site.short_name", "{{ page.title }}\n{{- post.site.short_name")
+    repo = _repo(make_repo, {"_post_card.html": cards})
+    result = run_cli("build", "--root", repo, "--output", repo / "out")
+    assert result.exit_code != 0
+    assert "themes/kabuji/templates/_post_card.html:3:" in result.output, result.output
     assert "page" in result.output
     assert not (repo / "out").exists()  # nothing written
