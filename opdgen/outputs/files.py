@@ -22,6 +22,7 @@ from opdgen.problems import Problem, ProblemError
 from opdgen.records import record
 from opdgen.render.context import (
     Crumb,
+    HeaderPage,
     MenuItem,
     MenuItems,
     PageMeta,
@@ -401,6 +402,7 @@ class PageRenderer:
     integrities: dict[str, str] = field(default_factory=dict)  # SRI values, by URL
     footers: list[Markup] = field(default_factory=list)  # the web root's footer, once rendered
     cards: dict[tuple[object, ...], tuple[object, Markup]] = field(default_factory=dict)  # post cards
+    headers: dict[tuple[int, str], tuple[object, Markup]] = field(default_factory=dict)  # by menu and kind
 
     def footer(self) -> Markup:
         """`_footer.html`, rendered once for the web root (base.html: `{{ footer() }}`): it sees the
@@ -411,6 +413,18 @@ class PageRenderer:
                        "integrity": self.integrity}
             self.footers.append(Markup(self.env.get_template("_footer.html").render(context)))
         return self.footers[0]
+
+    def header(self, menu: tuple[MenuItem, ...], kind: str) -> Markup:
+        """`_header.html`, rendered once per web root, menu and kind of page (base.html:
+        `{{ header() }}`): it sees the web root's variables, the menu, and of the page only its
+        kind (`page.kind`), so the pages of a section share it."""
+        key = (id(menu), kind)
+        known = self.headers.get(key)
+        if known is None or known[0] is not menu:
+            context = {"site": self.site, "region": self.region, "urls": self.url_map, "asset": self.asset,
+                       "integrity": self.integrity, "menu": menu, "page": HeaderPage(kind)}
+            known = self.headers[key] = (menu, Markup(self.env.get_template("_header.html").render(context)))
+        return known[1]
 
     def post_card(self, post: PostView, level: int = 2, portal: bool = False, eager: bool = False) -> Markup:
         """The theme's `post_card` macro (`_post_card.html`), each card drawn once per web root: a
@@ -489,16 +503,18 @@ class PageRenderer:
             feed_url=self.urls.abs(self.feed_rel),
             noindex=noindex,
         )
+        menu = self.menu(page.path)
         context = {
             "site": self.site,
             "region": self.region,
             "urls": self.url_map,
             "asset": self.asset,
             "integrity": self.integrity,
+            "header": lambda: self.header(menu, kind),
             "footer": self.footer,
             "post_card": self.post_card,
             "post_row": self.post_row,
-            "menu": self.menu(page.path),
+            "menu": menu,
             "breadcrumbs": tuple(crumbs),
             "page": page,
             **variables,
@@ -522,12 +538,16 @@ class PageRenderer:
     def _key(self, template: str, context: Mapping[str, Any]) -> str:
         """Everything that decides the page's bytes: theme, template, and every variable."""
         # structured_data is made from the kind, site, crumbs and variables alone: not hashed twice
-        # the footer is made of the web root's variables, hashed with the page's; a card of its arguments
-        values = {k: v for k, v in context.items()
-                  if k not in ("asset", "integrity", "footer", "post_card", "post_row", "structured_data")}
+        # the header and footer are made of the web root's variables, the menu and kind, hashed with
+        # the page's; a card of its arguments
+        values = {k: v for k, v in context.items() if k not in _UNHASHED}
         lang = str(self.env.globals.get("lang", ""))  # labels and date names follow it
         parts = [self.theme.hash, lang, template, _digest_of(values, self.memo)]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+# the web root's functions, and structured data (made from the kind, site, crumbs and variables)
+_UNHASHED = frozenset({"asset", "integrity", "header", "footer", "post_card", "post_row", "structured_data"})
 
 
 def _template_problem(exc: BaseException) -> Problem:

@@ -163,6 +163,13 @@ class PageMeta:
     noindex: bool = False
 
 
+@record
+class HeaderPage:
+    """What the header (`_header.html`, rendered once per web root, menu and kind) knows of a page."""
+
+    kind: str
+
+
 @record(kw_only=True)
 class Agency:
     site: SiteView

@@ -1,6 +1,7 @@
 """The partials opdgen renders once instead of on every page: the icons (the global `icon`, the
-theme's `_icons.html` macro drawn once per icon), the footer (`{{ footer() }}`, `_footer.html`
-rendered once per web root) and the post cards (`post_card()` and `post_row()`, the macros of
+theme's `_icons.html` macro drawn once per icon), the header and footer (`{{ header() }}` and
+`{{ footer() }}`: `_header.html` rendered once per web root, menu and kind of page, `_footer.html`
+once per web root) and the post cards (`post_card()` and `post_row()`, the macros of
 `_post_card.html` drawn once per post and web root). A region theme that replaces any of them still
 decides what the pages show, and one that asks for a page's variables is a problem with its file and
 line, not a crash."""
@@ -103,4 +104,37 @@ def test_a_card_that_asks_for_a_page_is_a_problem_with_its_line(
     assert result.exit_code != 0
     assert "themes/kabuji/templates/_post_card.html:3:" in result.output, result.output
     assert "page" in result.output
+    assert not (repo / "out").exists()  # nothing written
+
+
+HEADER = """\
+<header class="kabuji" data-kind="{{ page.kind }}">{{ site.name }}
+{%- for item in menu %} <a href="{{ item.url }}"{% if item.is_current %} aria-current="page"{% endif %}>{{ item.label }}</a>
+{%- endfor %}</header>
+"""
+
+
+def test_a_region_theme_decides_the_header_with_its_menu_and_kind(
+        make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    repo = _repo(make_repo, {"_header.html": HEADER})
+    result = run_cli("build", "--root", repo, "--output", repo / "out")
+    assert result.exit_code == 0, result.output
+    out = repo / "out/dinkes"
+    home, listing, post = ((out / p).read_text() for p in ("index.html", "berita/index.html", "berita/ok/index.html"))
+    assert '<header class="kabuji" data-kind="home">' in home
+    assert '<header class="kabuji" data-kind="list">' in listing
+    assert '<header class="kabuji" data-kind="post">' in post
+    assert '<a href="/" aria-current="page">' in home and '<a href="/berita/" aria-current="page">' not in home
+    assert '<a href="/berita/" aria-current="page">' in listing and '<a href="/berita/" aria-current="page">' in post
+    assert '<a href="/" aria-current="page">' not in post
+    assert '<header class="kabuji" data-kind="portal-home">' in (repo / "out/portal/index.html").read_text()
+
+
+def test_a_header_that_asks_for_more_of_a_page_is_a_problem_with_its_line(
+        make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    repo = _repo(make_repo, {"_header.html": HEADER.replace("</header>", "\n{{ page.title }}</header>")})
+    result = run_cli("build", "--root", repo, "--output", repo / "out")
+    assert result.exit_code != 0
+    assert "themes/kabuji/templates/_header.html:4:" in result.output, result.output
+    assert "title" in result.output
     assert not (repo / "out").exists()  # nothing written
