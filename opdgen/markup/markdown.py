@@ -17,7 +17,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.extensions.toc import slugify as _toc_slugify
 
-from opdgen.markup.quickblock import quicken_blocks, quicken_toc
+from opdgen.markup.quickblock import quicken_block_level, quicken_blocks, quicken_toc
 from opdgen.markup.quickinline import quicken
 
 # Ids the theme uses for itself: a heading "Konten" must not become a second id="konten".
@@ -47,6 +47,7 @@ class MarkdownRenderer:
             quicken(self._md)
             quicken_blocks(self._md)
             quicken_toc(self._md)
+            quicken_block_level(self._md)
 
     def render(self, text: str) -> str:
         self._md.reset()

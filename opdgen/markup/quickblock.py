@@ -9,6 +9,11 @@ what a processor's test needs, the processor is passed over, which is exactly wh
 does (or, for the two processors whose test always passes and whose run gives the block back
 untouched when its search fails, what that run does).
 
+The toc stage names a heading by serializing it, unescaping, running the postprocessors and
+stripping tags; for a heading of plain text (no child element, no "&", "<", ">" or placeholder) that
+round trip gives its words one space apart, which is what it is then given. And Markdown's
+is_block_level, asked for every element by the prettifier, looks in a set instead of a list.
+
 Only code we checked is relied on: each module whose classes take part (the parser's loop, the
 processors, the toc stage) is recognised by a hash of its source file, and the parser is quickened
 only when every registered processor is a class we checked, from such a module, inheriting only
@@ -24,13 +29,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import markdown
-from markdown import blockparser, blockprocessors
+from markdown import blockparser, blockprocessors, core, postprocessors, serializers
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import footnotes, sane_lists, tables, toc
@@ -44,6 +50,9 @@ _CHECKED = {module.__name__: digest for module, digest in (
     (footnotes, "6bf0b957333399c4"),
     (sane_lists, "76d51863c957b4a9"),
     (toc, "180266be023aa581"),
+    (core, "b8fdb3a9eb5b6f13"),  # is_block_level
+    (postprocessors, "bd30e317d0b1e125"),  # a heading's text through them (toc)
+    (serializers, "7cef1af99da20252"),
 )}
 # block processors by class: strings one of which a block must contain for the processor to take
 # it; () for processors that are always tried
@@ -135,6 +144,8 @@ class _QuickToc(TocTreeprocessor):
     opdgen never uses, and puts it where a paragraph says only "[TOC]". A document with such a
     paragraph gets Markdown's own run; others get the same ids, and md.toc stays empty."""
 
+    plain_names = False  # a heading of plain text is named without the round trip (quicken_toc)
+
     def run(self, doc: Any) -> None:
         marker = self.marker
         if marker and any(el.text and len(el) == 0 and el.text.strip() == marker for el in doc.iter()):
@@ -147,7 +158,14 @@ class _QuickToc(TocTreeprocessor):
                 continue
             self.set_level(el)
             if "id" not in el.attrib:  # Markdown's run: the id from the heading's text, unique
-                name = strip_tags(render_inner_html(remove_fnrefs(el), self.md))
+                text = el.text
+                if self.plain_names and len(el) == 0 and not _SIGNS.search(text or "") \
+                        and not _SIGNS.search(el.tail or ""):
+                    # what serializing, unescaping, the postprocessors and strip_tags give text
+                    # with no markup, entity, escape or placeholder: its words, one space apart
+                    name = " ".join(text.split()) if text else ""
+                else:
+                    name = strip_tags(render_inner_html(remove_fnrefs(el), self.md))
                 el.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, counters)
             el.attrib.pop("data-toc-label", None)  # (only attr_list sets it: dropped, as Markdown does)
             if self.use_anchors:
@@ -163,4 +181,31 @@ def quicken_toc(md: markdown.Markdown) -> bool:
     if type(stage) is not TocTreeprocessor or not checked(TocTreeprocessor):
         return False
     stage.__class__ = _QuickToc
+    assert isinstance(stage, _QuickToc)
+    # Markdown's serializer, and every postprocessor one we checked that changes only text with a
+    # placeholder (STX) in it
+    stage.plain_names = md.serializer in (serializers.to_html_string, serializers.to_xhtml_string) \
+        and all(type(pp).__name__ in _PLAIN_POSTPROCESSORS and checked(type(pp)) for pp in md.postprocessors)
+    return True
+
+
+# Postprocessors that leave text without STX as it is (raw HTML, footnote and "&" placeholders)
+_PLAIN_POSTPROCESSORS = frozenset({"RawHtmlPostprocessor", "FootnotePostprocessor",
+                                   "AndSubstitutePostprocessor"})
+# what makes a heading's text change on the way through the serializer and the postprocessors
+_SIGNS = re.compile("[&<>\x02\x03]")
+
+
+def quicken_block_level(md: markdown.Markdown) -> bool:
+    """md.is_block_level by a set of the names (Markdown's looks the tag up in a list of fifty, and
+    the prettifier and the raw HTML stage ask it for every element); False when Markdown's own is
+    not one we checked. Call after every extension is registered (they may add names)."""
+    if type(md).is_block_level is not markdown.Markdown.is_block_level or not checked(markdown.Markdown):
+        return False
+    names = frozenset(md.block_level_elements)
+
+    def is_block_level(tag: Any) -> bool:
+        return isinstance(tag, str) and tag.lower().rstrip("/") in names
+
+    md.is_block_level = is_block_level  # type: ignore[method-assign]
     return True

@@ -9,16 +9,17 @@ from xml.etree import ElementTree as etree
 
 import markdown
 import pytest
-from markdown import blockprocessors
+from markdown import blockprocessors, core
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import toc
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
 
 from opdgen.markup import quickblock
 from opdgen.markup.markdown import MarkdownRenderer
-from opdgen.markup.quickblock import quicken_blocks, quicken_toc
+from opdgen.markup.quickblock import quicken_block_level, quicken_blocks, quicken_toc
 from opdgen.markup.quickinline import needs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +60,11 @@ TRICKY = [
     "## Judul\n\n    [TOC]\n\n> [TOC]\n\n- [TOC]\n\n## [TOC]",
     "teks [TOC] teks\n\n## Judul\n\n[TOC] *x*",
     "## Konten\n\n## Menu\n\n## 123\n\n## !!!",
+    # headings named without the round trip (plain text) and with it (signs, escapes, placeholders)
+    "## Dua  spasi\tdan tab \n\n##   Tepi   ##\n\n## Águas — “kutip” ’\n\n## Dua  spasi\tdan tab",
+    "## A & B\n\n## A &amp; B\n\n## a < b > c\n\n## Escape \\# \\< \\& \\\\\n\n## <b>tebal</b> mentah",
+    "## Catatan[^1]\n\n[^1]: x\n\n## Kode `a&b`\n\n## <!-- k --> komentar\n\n## &#65; &copy;",
+    "Judul setext  dengan  spasi\n===\n\n<div>blok</div>\n\n## Sesudah blok\n\n##\n\n## \\",
 ]
 
 PIECES = [
@@ -90,6 +96,16 @@ def test_the_installed_markdown_gets_the_quick_stage() -> None:
     assert (type(quick.parser).__name__, type(stock.parser).__name__) == ("_QuickBlockParser", "BlockParser")
     assert type(quick.treeprocessors["toc"]).__name__ == "_QuickToc"
     assert type(stock.treeprocessors["toc"]).__name__ == "TocTreeprocessor"
+    assert quick.treeprocessors["toc"].plain_names  # type: ignore[attr-defined]
+    assert "is_block_level" in vars(quick) and "is_block_level" not in vars(stock)
+
+
+def test_the_quick_block_level_test_answers_as_markdown_does() -> None:
+    quick, stock = MarkdownRenderer()._md, MarkdownRenderer(quick=False)._md
+    tags = [*stock.block_level_elements, "span", "a", "em", "code", "DIV", "P/", "Table", "br", "", "/",
+            "x-div", None, 3, etree.Comment, etree.ProcessingInstruction]
+    for tag in tags:
+        assert quick.is_block_level(tag) is stock.is_block_level(tag), tag
 
 
 @pytest.mark.parametrize("source", ["tricky", "sample", "random", "sparse"])
@@ -133,6 +149,21 @@ def test_a_markdown_whose_files_changed_is_left_as_it_is(monkeypatch: pytest.Mon
     assert quicken_toc(md)  # its own file is as checked
     monkeypatch.setitem(quickblock._CHECKED, toc.__name__, "0" * 16)
     assert not quicken_toc(markdown.Markdown(extensions=["toc"]))
+    monkeypatch.setitem(quickblock._CHECKED, core.__name__, "0" * 16)
+    assert not quicken_block_level(md)
+    assert "is_block_level" not in vars(md)
+
+
+def test_a_heading_goes_the_whole_way_when_a_postprocessor_is_unknown() -> None:
+    class Shout(Postprocessor):
+        def run(self, text: str) -> str:
+            return text.replace("Kabar", "Warta")
+
+    md = markdown.Markdown(extensions=["toc"])
+    md.postprocessors.register(Shout(md), "shout", 5)
+    assert quicken_toc(md)
+    assert not md.treeprocessors["toc"].plain_names  # type: ignore[attr-defined]
+    assert md.convert("## Kabar desa") == '<h2 id="warta-desa">Warta desa</h2>'  # named as Markdown names it
 
 
 def test_a_changed_toc_stage_is_left_as_it_is() -> None:
