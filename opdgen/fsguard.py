@@ -65,35 +65,33 @@ class Repo:
 
     def check_name(self, path: Path) -> None:
         """Refuse server-side and hidden files by name."""
-        rel = self.rel(path)
         name = path.name.lower()
         if name in SERVER_SIDE_NAMES:
-            raise Refused(rel, "fs.server_side", name)
+            raise Refused(self.rel(path), "fs.server_side", name)
         for segment in name.split(".")[1:]:
             if segment in SERVER_SIDE:
-                raise Refused(rel, "fs.server_side", "." + segment)
+                raise Refused(self.rel(path), "fs.server_side", "." + segment)
         if name.startswith("."):
-            raise Refused(rel, "fs.hidden")
+            raise Refused(self.rel(path), "fs.hidden")
 
     def read_text(self, path: Path, max_bytes: int = MAX_TEXT_BYTES) -> str:
         """Read a UTF-8 text file inside the repository (BOM dropped, newlines normalised)."""
-        rel = self.rel(path)
         self.check_name(path)
         resolved = path if str(path) in self._walked else self.confine(path)
         try:
             size = resolved.stat().st_size
             if size > max_bytes:
-                raise Refused(rel, "fs.too_large", str(max_bytes // (1024 * 1024)))
+                raise Refused(self.rel(path), "fs.too_large", str(max_bytes // (1024 * 1024)))
             data = resolved.read_bytes()
         except OSError as exc:
-            raise Refused(rel, "fs.unreadable", exc.strerror or str(exc)) from None
+            raise Refused(self.rel(path), "fs.unreadable", exc.strerror or str(exc)) from None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise Refused(rel, "fs.encoding", str(line)) from None
+            raise Refused(self.rel(path), "fs.encoding", str(line)) from None
         if "\x00" in text:
-            raise Refused(rel, "fs.binary")
+            raise Refused(self.rel(path), "fs.binary")
         return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
     def read_bytes(self, path: Path, max_bytes: int) -> bytes:

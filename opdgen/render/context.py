@@ -251,8 +251,14 @@ def _mix(a: str, b: str, amount: float) -> str:
 
 
 def tag_view(name: str, urls: Urls) -> TagView:
-    slug = slugify(name)
+    slug = _tag_slug(name)
     return TagView(name=name, slug=slug, url=urls.path(f"tag/{slug}/"))
+
+
+@lru_cache(maxsize=1 << 12)
+def _tag_slug(name: str) -> str:
+    """A tag's slug (an agency's few dozen tags are on thousands of posts, in two web roots)."""
+    return slugify(name)
 
 
 def post_rel(post: Post) -> str:

@@ -22,6 +22,9 @@ CASES = [
     "a\n" + "\n" * 30 + "b\n",  # blank lines are not indentation
     ">>>>>>>>>>>>>>>>>>>>>x\n",
     " > > > > > > > > > > > > > > > > > > > > > x\n",
+    "Paragraf.\n\n" + "> " * 21 + "kutipan\n",  # deep lines after the first
+    "Paragraf.\n" + "\t" * 21 + "x\n",
+    "Paragraf.\n" + " " * 81 + "x",
 ]
 
 
