@@ -23,7 +23,7 @@ from typing import Any
 from opdgen.build import walk as walk_module
 
 _HELPER = r"""
-import json, os, subprocess, sys, threading
+import json, os, shutil, subprocess, sys, threading
 lock = threading.Lock()
 def unpack(request):
     with open(request["blob"], "rb") as f:
@@ -83,6 +83,8 @@ def serve(request):
     with lock:
         sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()
+    if "pack" in request and request["pack"].get("remove"):  # once answered: nobody waits for it
+        shutil.rmtree(request["pack"]["folder"], ignore_errors=True)
 running = []
 for line in sys.stdin:
     thread = threading.Thread(target=serve, args=(json.loads(line),))
@@ -129,10 +131,13 @@ class Spawner:
         (new files only)."""
         self._ask({"unpack": {"blob": str(blob), "files": [list(f) for f in files], "folder": str(folder)}})
 
-    def pack(self, folder: Path, blob: Path, skip: Sequence[str] = ()) -> list[tuple[str, int, int]]:
+    def pack(self, folder: Path, blob: Path, skip: Sequence[str] = (),
+             remove: bool = False) -> list[tuple[str, int, int]]:
         """Every file below folder (but those whose relative path starts with one of `skip`), in
-        path order, one after the other into the new file `blob`: (path, start, size) of each."""
-        answer = self._ask({"pack": {"folder": str(folder), "blob": str(blob), "skip": list(skip)}})
+        path order, one after the other into the new file `blob`: (path, start, size) of each.
+        `remove`: the helper then removes the folder, after answering (before it ends)."""
+        answer = self._ask({"pack": {"folder": str(folder), "blob": str(blob), "skip": list(skip),
+                                     "remove": remove}})
         return [(str(rel), int(start), int(size)) for rel, start, size in answer["files"]]
 
     def walk(self, folder: Path, blob: Path) -> Future[dict[str, Any]]:

@@ -72,7 +72,9 @@ _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pa
 # a bundle after the first (a shard) is only merged into the first one's (search.js: mergeIndex),
 # which loads its entry, metadata, index and fragments, never its code or WebAssembly
 _MERGED_UNUSED = ("pagefind.js", "pagefind-worker.js", "wasm.")
-BUNDLE_FORMAT = 2  # 2: a shard's bundle without Pagefind's code (in every index key: kept ones change)
+# 2: a shard's bundle without Pagefind's code; 3: documents laid out as files, not folders (their
+# URLs in the bundle change). In every index key: kept ones change
+BUNDLE_FORMAT = 3
 
 
 @record
@@ -652,7 +654,7 @@ def _lay_out(todo: Sequence[tuple[SearchRoot, str]], pages: Path, spawner: Spawn
     order = sorted(documents)
     files, offset = [], 0
     for path in order:
-        files.append((str(path), offset, len(documents[path])))
+        files.append((_laid_out(path), offset, len(documents[path])))
         offset += len(documents[path])
     blob = pages.with_name("documents.blob")
     blob.write_bytes(b"".join(documents[path] for path in order))
@@ -661,11 +663,22 @@ def _lay_out(todo: Sequence[tuple[SearchRoot, str]], pages: Path, spawner: Spawn
     return [sum(1 for f in sr.pages if f.path in documents) for sr, _ in todo]
 
 
+def _laid_out(path: PurePosixPath) -> str:
+    """Where a document is written for Pagefind: `<site>/berita/x/index.html` as
+    `<site>/berita/x.html` (no slug holds a dot), a file without a folder of its own, which halves
+    what is made and removed (the results link to each document's `link`, not to its file)."""
+    parts = path.parts
+    if len(parts) > 2 and parts[-1] == "index.html":
+        return "/".join(parts[:-2]) + f"/{parts[-2]}.html"
+    return str(path)
+
+
 def _bundle_files(sr: SearchRoot, key: str, bundle: Path, spawner: Spawner) -> list[OutputFile]:
     """The files Pagefind wrote, read back into memory (the writer publishes them): the helper
     process puts them into one file, in path order."""
     blob = bundle.with_name(bundle.name + ".blob")
-    files = spawner.pack(bundle, blob, _UNUSED if sr.bundle == BUNDLE else (*_UNUSED, *_MERGED_UNUSED))
+    files = spawner.pack(bundle, blob, _UNUSED if sr.bundle == BUNDLE else (*_UNUSED, *_MERGED_UNUSED),
+                         remove=True)  # (removed meanwhile, not all at the end)
     data = blob.read_bytes()
     blob.unlink()
     return [OutputFile(PurePosixPath(sr.root) / sr.bundle / rel, data[start:start + size],
