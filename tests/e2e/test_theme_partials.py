@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from tests.conftest import POST
@@ -47,16 +48,6 @@ def test_a_region_theme_decides_the_icons_and_the_footer(
     post = pages[1].read_text()
     assert '<i class="ki-calendar"></i>' in post or '<i class="ki-tag"></i>' in post
     assert 'href="/berita/"' in pages[0].read_text()  # the site's own URLs, not another root's
-
-
-def test_a_footer_that_asks_for_a_page_is_a_problem_with_its_line(
-        make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
-    repo = _repo(make_repo, {"_footer.html": "<footer>\n{{ site.name }}\n{{ page.title }}\n</footer>\n"})
-    result = run_cli("build", "--root", repo, "--output", repo / "out")
-    assert result.exit_code != 0
-    assert "themes/kabuji/templates/_footer.html:3:" in result.output, result.output
-    assert "page" in result.output
-    assert not (repo / "out").exists()  # nothing written
 
 
 CARDS = """\
@@ -96,17 +87,6 @@ def test_a_page_that_still_imports_the_cards_with_context_shows_them(
     assert '<div class="kcard" data-level="2" data-eager="True">' in (repo / "out/dinkes/berita/index.html").read_text()
 
 
-def test_a_card_that_asks_for_a_page_is_a_problem_with_its_line(
-        make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
-    cards = CARDS.replace("{{- post.site.short_name", "{{ page.title }}\n{{- post.site.short_name")
-    repo = _repo(make_repo, {"_post_card.html": cards})
-    result = run_cli("build", "--root", repo, "--output", repo / "out")
-    assert result.exit_code != 0
-    assert "themes/kabuji/templates/_post_card.html:3:" in result.output, result.output
-    assert "page" in result.output
-    assert not (repo / "out").exists()  # nothing written
-
-
 HEADER = """\
 <header class="kabuji" data-kind="{{ page.kind }}">{{ site.name }}
 {%- for item in menu %} <a href="{{ item.url }}"{% if item.is_current %} aria-current="page"{% endif %}>{{ item.label }}</a>
@@ -130,11 +110,18 @@ def test_a_region_theme_decides_the_header_with_its_menu_and_kind(
     assert '<header class="kabuji" data-kind="portal-home">' in (repo / "out/portal/index.html").read_text()
 
 
-def test_a_header_that_asks_for_more_of_a_page_is_a_problem_with_its_line(
-        make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
-    repo = _repo(make_repo, {"_header.html": HEADER.replace("</header>", "\n{{ page.title }}</header>")})
+@pytest.mark.parametrize(("partial", "text", "line", "missing"), [
+    ("_footer.html", "<footer>\n{{ site.name }}\n{{ page.title }}\n</footer>\n", 3, "page"),
+    ("_post_card.html", CARDS.replace("{{- post.site.short_name", "{{ page.title }}\n{{- post.site.short_name"),
+     3, "page"),
+    ("_header.html", HEADER.replace("</header>", "\n{{ page.title }}</header>"), 4, "title"),  # (it has page.kind)
+])
+def test_a_partial_that_asks_for_a_page_is_a_problem_with_its_line(
+        make_repo: Callable[..., Path], run_cli: Callable[..., Result], partial: str, text: str, line: int,
+        missing: str) -> None:
+    repo = _repo(make_repo, {partial: text})
     result = run_cli("build", "--root", repo, "--output", repo / "out")
     assert result.exit_code != 0
-    assert "themes/kabuji/templates/_header.html:4:" in result.output, result.output
-    assert "title" in result.output
+    assert f"themes/kabuji/templates/{partial}:{line}:" in result.output, result.output
+    assert missing in result.output
     assert not (repo / "out").exists()  # nothing written
