@@ -7,7 +7,7 @@ import subprocess
 import threading
 import time
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 from typing import Any
 
@@ -263,3 +263,12 @@ def test_an_agency_index_is_planned_by_month_undated_first(monkeypatch: pytest.M
     busy = agency([f"2026-11-{d:02d}" for d in range(1, 8)])  # a month over the limit: one shard
     assert agency_shards(busy) == (("2026-11",),) and agency_bundles(busy) == ()
     assert agency_shards(agency([])) == ((),)  # nothing to index: one (empty) index all the same
+
+
+def test_documents_are_laid_out_as_files_not_folders() -> None:
+    P = PurePosixPath
+    assert search._laid_out(P("dinkes/berita/vaksin/index.html")) == "dinkes/berita/vaksin.html"
+    assert search._laid_out(P("dinkes.pagefind-1/berita/x/index.html")) == "dinkes.pagefind-1/berita/x.html"
+    assert search._laid_out(P("portal/dinkes/profil/index.html")) == "portal/dinkes/profil.html"
+    assert search._laid_out(P("dinkes/index.html")) == "dinkes/index.html"  # a site's root stays in it
+    assert search._laid_out(P("dinkes/404.html")) == "dinkes/404.html"

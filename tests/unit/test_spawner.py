@@ -81,3 +81,16 @@ def test_files_are_written_and_read_back_by_the_helper(tmp_path: Path) -> None:
     assert {rel: data[start:start + size] for rel, start, size in packed} == documents
     # in the order paths sort (by their parts: "a/..." before "a-b/..."), as the search bundle was read
     assert [rel for rel, _, _ in packed] == sorted(documents, key=lambda rel: Path(rel).parts)
+
+
+def test_a_folder_packed_to_be_removed_is_gone_once_the_helper_ends(tmp_path: Path) -> None:
+    (tmp_path / "bundle/fragment").mkdir(parents=True)
+    (tmp_path / "bundle/fragment/a.pf_fragment").write_bytes(b"satu")
+    (tmp_path / "bundle/pagefind-entry.json").write_bytes(b"{}")
+    (tmp_path / "kept").mkdir()
+    with Spawner() as spawner:
+        packed = spawner.pack(tmp_path / "bundle", tmp_path / "bundle.blob", remove=True)
+        kept = spawner.pack(tmp_path / "kept", tmp_path / "kept.blob")
+    assert [rel for rel, _, _ in packed] == ["fragment/a.pf_fragment", "pagefind-entry.json"]
+    assert (tmp_path / "bundle.blob").read_bytes() == b"satu{}"  # read before it was removed
+    assert not (tmp_path / "bundle").exists() and (tmp_path / "kept").is_dir() and kept == []
