@@ -27,7 +27,7 @@ from opdgen.build.changes import (
     trusted_sources,
     write_sidecar,
 )
-from opdgen.build.serving import release_date, serving_outputs
+from opdgen.build.serving import CommitDate, release_date, serving_outputs
 from opdgen.build.sweep import Swept, sweep
 from opdgen.build.uptodate import (
     Inputs,
@@ -82,6 +82,7 @@ class BuildOptions:
     search: bool = True  # False (serve's first pass): keep the previous search bundles as they are
     changes: Changes | None = None  # only these Markdown files changed since the last clean build
     kept_sites: Mapping[str, Site] | None = None  # sites an earlier build loaded, valid now (snapshot)
+    earlier_posts: snapshot.EarlierPosts | None = None  # of the other sites, the posts still valid
     inputs: Inputs | None = None  # a whole build's inputs (uptodate.input_digest), for its sidecar
     snapshots: Path | None = None  # where a whole build keeps the sites it loaded (build.snapshot)
     # --prune-cache: a build of some sites (a split CI job with a cache of its own) also removes
@@ -166,7 +167,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             options.root,
             LoadOptions(now=options.now, include_drafts=options.include_drafts, only_sites=only,
                         jobs=options.jobs, cache_dir=options.cache_dir,
-                        remember=options.preview_url is not None),  # serve: parse only what changed
+                        remember=options.preview_url is not None,  # serve: parse only what changed
+                        earlier=options.earlier_posts),
             options.kept_sites,
         )
     gc.freeze()  # the region lives until the build ends: no more scans of it (_collector_tuned)
@@ -178,6 +180,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
     if region is None:
         return _done(result, started)
     with contextlib.ExitStack() as stack:
+        commit = CommitDate(options.root)  # git runs while the theme and the previous pages load
+        stack.callback(commit.close)
         repo = Repo(options.root)
         theme = load_theme(repo, region.config.theme, problems) if not problems.has_errors else None
         env = make_environment(repo, theme, region.config.language) if theme is not None else None
@@ -256,7 +260,7 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             others += [slug for slug, _ in region.elsewhere]  # (--no-portal: not even read)
             if not options.with_portal:
                 others.append(PORTAL_SLUG)
-        released = release_date(options.root, region)
+        released = release_date(options.root, region, commit)
         result.released = released
         if carried and write_to is not None and options.changes is not None \
                 and options.changes.released == released.isoformat():
@@ -465,10 +469,16 @@ def _render_and_write(options: BuildOptions, output: Path, stamp_file: Path, cac
     # writing; once it has succeeded, the rest goes (build.sweep). Only then: with kept sites, or
     # only some files changed, a build reads part of the cache.
     afresh = (inputs is not None or options.prune_cache) and not kept and changes is None
+    # the other sites' posts an earlier build made from the same files: only their changed ones are
+    # read again (not for a build that reads afresh: the cache it does not ask for is swept)
+    earlier = snapshot.EarlierPosts(kept_in, inputs.context, inputs.markdown, options.now,
+                                    changes.sources if changes is not None else (),
+                                    PreviewFiles(cache_dir / IMAGES)) if inputs is not None and kept else None
     with _collector_tuned(), cacheuse.tracking() if afresh else contextlib.nullcontext() as usage:
         try:
             result = render_all(dataclasses.replace(options, reuse_pages=True, verify_reuse=verify,
                                                     changes=changes, kept_sites=kept, inputs=inputs,
+                                                    earlier_posts=earlier,
                                                     snapshots=kept_in if inputs is not None else None),
                                 write_to=output, known=verdict.files if verdict is not None else None,
                                 assumed=confirm is not None)

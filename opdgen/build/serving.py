@@ -6,8 +6,10 @@ release (the commit, never the clock). It reads git's log (read-only); it writes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,33 +48,62 @@ def serving_outputs(files: Sequence[OutputFile], region: Region, root: Path,
     return out
 
 
-def release_date(root: Path, region: Region) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else the HEAD commit's date, else the newest content date."""
+def release_date(root: Path, region: Region, commit: CommitDate | None = None) -> datetime:
+    """SOURCE_DATE_EPOCH when set, else the HEAD commit's date, else the newest content date.
+    `commit`: git's answer, asked for earlier (CommitDate), else asked now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
-    committed = _commit_date(root)
+    committed = (commit or CommitDate(root)).result()
     if committed is not None:
         return committed
     return newest_content_date(region) or _config_mtime(root)
 
 
-def _commit_date(root: Path) -> datetime | None:
-    try:
-        done = subprocess.run(
-            # safe.directory: CI often checks out as another user; this is a read-only `git log`
-            ["git", "-c", f"safe.directory={root.resolve()}", "log", "-1", "--format=%cI", "HEAD"],
-            cwd=root, capture_output=True, text=True, timeout=GIT_TIMEOUT, check=False,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"},
-        )
-    except (OSError, subprocess.SubprocessError):  # no git, or it hung
-        return None
-    if done.returncode != 0:
-        return None
-    try:
-        return datetime.fromisoformat(done.stdout.strip()).astimezone(UTC)
-    except ValueError:
-        return None
+class CommitDate:
+    """The HEAD commit's date from `git log`, asked for when made and read by `result`: the build
+    starts it before it loads its theme and the previous pages, so git runs meanwhile on the other
+    core (it took 10-30 ms of an edit when the build waited for it). None: no git, not a repository,
+    git failed or hung (GIT_TIMEOUT from the start). `close` ends a git the build never asked."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.answer: datetime | None = None
+        self.process: subprocess.Popen[str] | None = None
+        self.started = time.monotonic()
+        if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+            return  # (release_date does not ask git)
+        try:
+            self.process = subprocess.Popen(
+                # safe.directory: CI often checks out as another user; this is a read-only `git log`
+                ["git", "-c", f"safe.directory={root.resolve()}", "log", "-1", "--format=%cI", "HEAD"],
+                cwd=root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True, env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"},
+            )
+        except (OSError, subprocess.SubprocessError):  # no git
+            self.process = None
+
+    def result(self) -> datetime | None:
+        process, self.process = self.process, None
+        if process is None:
+            return self.answer
+        try:
+            out, _ = process.communicate(timeout=max(0.0, GIT_TIMEOUT - (time.monotonic() - self.started)))
+        except subprocess.TimeoutExpired:  # it hung
+            process.kill()
+            process.communicate()
+            return None
+        if process.returncode == 0:
+            with contextlib.suppress(ValueError):  # (not a date: the fallbacks decide)
+                self.answer = datetime.fromisoformat(out.strip()).astimezone(UTC)
+        return self.answer
+
+    def close(self) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
 
 
 def newest_content_date(region: Region) -> datetime | None:

@@ -60,7 +60,9 @@ from opdgen.media.cache import PreviewFiles
 from opdgen.media.model import MediaImage
 from opdgen.outputs.summary import summarize
 
-FORMAT = 4  # 3: Site.halaman_drafts; 4: the site and its summary, then its news posts (DeferredSite)
+# 3: Site.halaman_drafts; 4: the site and its summary, then its news posts (DeferredSite); 5: then the
+# identities of its Markdown files, and the key of its context in the header (EarlierPosts)
+FORMAT = 5
 _STDLIB: dict[tuple[str, str], Any] = {
     ("datetime", "datetime"): datetime,
     ("datetime", "date"): date,
@@ -77,15 +79,28 @@ def folder(stamp_file: Path) -> Path:
     return stamp_file.with_name(stamp_file.stem + ".sites")
 
 
-def site_keys(context: str, markdown: Mapping[str, str], sites: Iterable[str]) -> dict[str, str]:
-    """Each site's key: the build's context and the identities of the site's Markdown files."""
-    rows: dict[str, list[str]] = {site: [] for site in sites}
+def site_files(markdown: Mapping[str, str], sites: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The identities of each site's Markdown files, by repository path, in path order."""
+    rows: dict[str, dict[str, str]] = {site: {} for site in sites}
     for rel in sorted(markdown):
         parts = rel.split("/", 2)
         if len(parts) == 3 and parts[1] in rows:
-            rows[parts[1]].append(f"{rel}\0{markdown[rel]}\n")
-    return {site: hashlib.sha256(f"{FORMAT}\0{context}\0{site}\n{''.join(lines)}".encode()).hexdigest()
-            for site, lines in rows.items()}
+            rows[parts[1]][rel] = markdown[rel]
+    return rows
+
+
+def site_keys(context: str, markdown: Mapping[str, str], sites: Iterable[str]) -> dict[str, str]:
+    """Each site's key: the build's context and the identities of the site's Markdown files."""
+    keys = {}
+    for site, files in site_files(markdown, sites).items():
+        lines = "".join(f"{rel}\0{ident}\n" for rel, ident in files.items())
+        keys[site] = hashlib.sha256(f"{FORMAT}\0{context}\0{site}\n{lines}".encode()).hexdigest()
+    return keys
+
+
+def context_key(context: str, site: str) -> str:
+    """What a kept site's posts were made from but their own files (EarlierPosts)."""
+    return hashlib.sha256(f"{FORMAT}\0{context}\0{site}\n".encode()).hexdigest()
 
 
 class KeptSiteLost(Exception):
@@ -105,9 +120,9 @@ def load_sites(where: Path, context: str, markdown: Mapping[str, str], now: date
     keys = site_keys(context, markdown, [c for c in candidates if c not in touched])
     found: dict[str, Site] = {}
     for slug, key in keys.items():
-        site = _read(where / f"{slug}.pickle", key, now, previews)
-        if site is not None and site.slug == slug:
-            found[slug] = site
+        read = _read(where / f"{slug}.pickle", key, now, previews)
+        if read is not None and read[0].slug == slug:
+            found[slug] = read[0]
     return found
 
 
@@ -118,6 +133,7 @@ def prepare_sites(where: Path, context: str, markdown: Mapping[str, str], now: d
     finishes: it costs nothing then); by slug, whether the site could be pickled."""
     sites = list(sites)
     keys = site_keys(context, markdown, [s.slug for s in sites])
+    own_files = site_files(markdown, [s.slug for s in sites])
     done: dict[str, bool] = {}
     try:
         where.mkdir(parents=True, exist_ok=True)
@@ -138,12 +154,14 @@ def prepare_sites(where: Path, context: str, markdown: Mapping[str, str], now: d
             except (pickle.PicklingError, TypeError, AttributeError):
                 done[site.slug] = False  # something in it is not a plain value: load it next time
                 continue
-            header = {"format": FORMAT, "key": keys[site.slug], "made_at": now.isoformat(),
+            header = {"format": FORMAT, "key": keys[site.slug], "context": context_key(context, site.slug),
+                      "made_at": now.isoformat(),
                       "valid_until": boundary(now, zone, site.next_release).isoformat(),
-                      "summary": size}
+                      "summary": size, "identities": buffer.tell()}
             with open(_temporary(where, site.slug), "wb") as out:
                 out.write(json.dumps(header, sort_keys=True).encode() + b"\n")
                 out.write(buffer.getbuffer())
+                out.write(json.dumps(own_files[site.slug], sort_keys=True).encode())
             done[site.slug] = True
     except OSError:
         pass  # a site missing from `done` is pickled again by save_sites
@@ -188,14 +206,15 @@ def _temporary(where: Path, slug: str) -> Path:
     return where / f"{slug}.pickle.tmp"
 
 
-def _read(path: Path, key: str, now: datetime, previews: PreviewFiles) -> Site | None:
-    """The kept site at path as a DeferredSite (its summary read now), when its header says it may
-    stand for loading it now; else None."""
+def _read(path: Path, key: str, now: datetime, previews: PreviewFiles, field: str = "key",
+          ) -> tuple[DeferredSite, dict[str, Any]] | None:
+    """The kept site at path as a DeferredSite (its summary read now) and its header, when the
+    header's `field` is `key` and the clock is within its window; else None."""
     try:
         with open(path, "rb") as f:
             line = f.readline()
             header = json.loads(line)
-            if header.get("format") != FORMAT or header.get("key") != key:
+            if header.get("format") != FORMAT or header.get(field) != key:
                 return None
             if not datetime.fromisoformat(header["made_at"]) <= now \
                     < datetime.fromisoformat(header["valid_until"]):
@@ -214,7 +233,52 @@ def _read(path: Path, key: str, now: datetime, previews: PreviewFiles) -> Site |
             or len(offsets) != summary.news_count + 1:
         return None
     return DeferredSite(config, next_release, logo, documents, drafts, summary,
-                        _KeptNews(path, line, len(line) + size, offsets, previews))
+                        _KeptNews(path, line, len(line) + size, offsets, previews)), header
+
+
+class EarlierPosts:
+    """The posts of a kept site whose Markdown files did not change, for the loader to take instead
+    of reading and rendering them again (content.loader.LoadOptions.earlier): after one post is
+    edited, its site is loaded again, but only that post is parsed, rendered and given a preview.
+
+    A post is taken when the kept file was made from the same context (every input but the Markdown
+    files: opdgen.yaml, media, themes, opdgen's code and options, git's refs), the clock is within
+    its window (as for a kept site: every post is as published, scheduled or dated as it was then),
+    and its own file has the identity it had then and is not among the files the build knows
+    changed. A post depends on nothing else: what a load checks across posts (duplicate slugs) is
+    checked again over them all, and the build that kept the file warned of nothing. Drafts and
+    scheduled posts are not kept: their files are always read again. Anything unreadable: None, and
+    the site is read as usual."""
+
+    def __init__(self, where: Path, context: str, markdown: Mapping[str, str], now: datetime,
+                 changed: Iterable[str], previews: PreviewFiles) -> None:
+        self.where, self.context, self.markdown, self.now = where, context, markdown, now
+        self.changed = frozenset(changed)
+        self.previews = previews
+
+    def __call__(self, slug: str) -> dict[pathlib.PurePosixPath, Post] | None:
+        """By repository path, the posts of site `slug` that may stand for loading their files."""
+        path = self.where / f"{slug}.pickle"
+        read = _read(path, context_key(self.context, slug), self.now, self.previews, "context")
+        if read is None:
+            return None
+        site, header = read
+        try:
+            posts = site.posts  # (read with the collector paused, then frozen: _KeptNews)
+            with open(path, "rb") as f:
+                f.seek(len(f.readline()) + int(header["identities"]))
+                identities = json.loads(f.read())
+        except Exception:  # (KeptSiteLost, or a damaged end)
+            return None
+        if site.slug != slug or not isinstance(identities, dict):
+            return None
+        out = {}
+        for post in posts:
+            rel = str(post.source.path)
+            now = self.markdown.get(rel)
+            if now is not None and identities.get(rel) == now and rel not in self.changed:
+                out[post.source.path] = post
+        return out
 
 
 _READING = threading.Lock()  # one kept site read at a time (the search thread asks for some too)

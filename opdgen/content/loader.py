@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -103,6 +103,9 @@ class LoadOptions:
     cache_dir: Path | None = None  # default: <root>/.opdgen-cache; the folder must be writable
     use_cache: bool = True
     remember: bool = False  # keep parsed files in memory for the next load in this process (serve)
+    # a site's posts an earlier build made from the same files, taken instead of reading them
+    # (opdgen.build.snapshot.EarlierPosts: by repository path; None: read them all)
+    earlier: Callable[[str], Mapping[PurePosixPath, Post] | None] | None = None
 
 
 def load_region(root: Path, options: LoadOptions,
@@ -199,6 +202,7 @@ class _Pending:
     folder: Path
     config: SiteConfig
     posts: tuple[_Parsed, ...]
+    earlier: tuple[Post, ...] = ()  # posts taken as an earlier build made them (LoadOptions.earlier)
 
 
 class _SiteLoader:
@@ -212,6 +216,7 @@ class _SiteLoader:
         self.bodies = BodyRenderer(BodySettings(config.language, config.video_hosts), self.cache,
                                    options.jobs or default_jobs())
         self.media = MediaCollector(repo, config.language, problems, cache_dir / IMAGES, index=self.cache)
+        self.earlier: set[int] = set()  # ids of the posts taken from an earlier build (previews made)
 
     def begin(self, folder: Path) -> _Pending | None:
         """Read a site folder: its config and every post's front matter (bodies not rendered)."""
@@ -231,18 +236,25 @@ class _SiteLoader:
         site_config = load_site_config(self.repo, folder, self.config, self.problems)
         posts: list[_Parsed] = []
         sources = self._scan(folder)
+        known = self.options.earlier(folder.name) if self.options.earlier is not None else None
+        earlier: list[Post] = []
         for kind in Kind:
-            parsed = (self._parse_post(path, folder.name, kind) for path in sources.get(kind.value, ()))
-            posts.extend(p for p in parsed if p is not None)
+            for path in sources.get(kind.value, ()):
+                post = known.get(self.repo.rel(path)) if known else None
+                if post is not None and post.kind is kind and post.site == folder.name:
+                    earlier.append(post)
+                elif (parsed := self._parse_post(path, folder.name, kind)) is not None:
+                    posts.append(parsed)
         self._check_unexpected(folder)
         if site_config is None:
             return None
-        return _Pending(folder, site_config, tuple(posts))
+        self.earlier.update(id(post) for post in earlier)
+        return _Pending(folder, site_config, tuple(posts), tuple(earlier))
 
     def finish(self, pending: _Pending, html: dict[PurePosixPath, str]) -> Site | None:
         """The site with its posts, given the rendered bodies."""
         folder, site_config = pending.folder, pending.config
-        posts = [self._make_post(p, html[p.rel]) for p in pending.posts]
+        posts = [self._make_post(p, html[p.rel]) for p in pending.posts] + list(pending.earlier)
         self._check_duplicates(posts)
         logo = self._logo(folder, site_config)
         release = min((p.date for p in posts if p.is_scheduled and p.date is not None), default=None)
@@ -257,7 +269,7 @@ class _SiteLoader:
         region = self.config.name
         planned = [  # SKM results have no page, so no preview
             [(p, self.media.preview_task(p.media, p.title, site.config, region, site.logo)
-              if p.kind is not Kind.SKM else None) for p in site.posts]
+              if p.kind is not Kind.SKM and id(p) not in self.earlier else None) for p in site.posts]
             for site in sites
         ]
         self.media.warm_previews(dict(task for plan in planned for _, task in plan if task is not None),

@@ -315,7 +315,7 @@ class StateFile:
         self._entries: dict[str, list[tuple[str, str, str, frozenset[str]]]] = {}
 
     def add(self, files: Iterable[OutputFile]) -> None:
-        dumps = json.dumps
+        quote = json.encoder.encode_basestring_ascii  # json.dumps of a str, without its call overhead
         entries = self._entries
         for f in files:
             rel = str(f.path)
@@ -323,7 +323,7 @@ class StateFile:
             listed = entries.get(root)
             if listed is None:
                 listed = entries[root] = []
-            listed.append((rel, f'{dumps(rel)}:[{dumps(f.sha256())},{dumps(f.key)},', f",{int(f.is_page)}]",
+            listed.append((rel, f'{quote(rel)}:[{quote(f.sha256())},{quote(f.key)},', f",{int(f.is_page)}]",
                            f.deps))
 
     def files(self) -> list[OutputFile]:

@@ -213,7 +213,8 @@ def test_an_agency_is_carried_whole_only_for_the_same_release_date(
     stamp = read_stamp(stamp_path(repo / ".opdgen-cache", out))
     assert stamp is not None and stamp.released
     real = pipeline.release_date
-    monkeypatch.setattr(pipeline, "release_date", lambda root, region: real(root, region) + timedelta(days=400))
+    monkeypatch.setattr(pipeline, "release_date",
+                        lambda root, region, commit=None: real(root, region, commit) + timedelta(days=400))
     path = sorted((repo / "content/dinkes/berita").glob("*.md"))[-1]
     path.write_text(path.read_text() + "\nParagraf tambahan.\n")
     result = build(BuildOptions(root=repo, now=build_now(), output=out))
