@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 import jinja2
 
 from opdgen.config import PORTAL_SLUG, SiteConfig
-from opdgen.content.model import DeferredSite, Post, Region, Site
+from opdgen.content.model import DeferredSite, Post, Region, Site, SiteSummary
 from opdgen.outputs.feeds import FEED_SIZE, FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import portal_card_files
@@ -95,7 +95,8 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     # every agency's berita, newest first: date, URL, source, and how to make its view (a kept site's
     # post is read when a page shows it: after one edit, most listing pages are kept unread)
     shown: list[tuple[datetime | None, str, str, Callable[[], c.PostView]]] = []
-    agencies: list[c.Agency] = []
+    # each agency's card: its site, summary and latest berita (its source, and how to make its view)
+    cards_of: list[tuple[c.SiteView, SiteSummary, tuple[str, Callable[[], c.PostView]] | None]] = []
 
     def view(post: Post, sv: c.SiteView, site_urls: c.Urls) -> c.PostView:
         return c.post_view(post, sv, site_urls, lambda k: label(k.value), shown_at=urls)
@@ -110,19 +111,32 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
                  functools.partial(_view_of, view, news_post, index, sv, site_urls))
                 for index, (kind, date, slug, source, _) in enumerate(summary.news) if kind == "berita"]
         shown += made
-        agencies.append(c.Agency(site=sv, last_update=summary.last_update, post_count=summary.news_count,
-                                 latest=made[0][3]() if made else None))
+        cards_of.append((sv, summary, (made[0][2], made[0][3]) if made else None))
     shown.sort(key=lambda s: (s[0], s[1]), reverse=True)
     news = LazyViews([s[3] for s in shown], [s[2] for s in shown])
-    agencies.sort(key=lambda a: a.site.name.lower())
+    cards_of.sort(key=lambda card: card[0].name.lower())
     sources = frozenset({config_dep, *(str(s.config.source) for s in region.sites)})
-    cards = sources | {a.latest.source for a in agencies if a.latest is not None}  # _agency_card.html
+    cards = sources | {latest[0] for _, _, latest in cards_of if latest is not None}  # _agency_card.html
+    made_agencies: list[c.Agency] = []
+
+    def agencies() -> list[c.Agency]:
+        """The agencies' cards, made when a page that shows them is rendered (after an edit that
+        changed no agency's latest berita, neither the home page nor the directory is: 60 post
+        views, each read from its kept site, not made)."""
+        if not made_agencies:
+            made_agencies.extend(
+                c.Agency(site=sv, last_update=summary.last_update, post_count=summary.news_count,
+                         latest=latest[1]() if latest is not None else None)
+                for sv, summary, latest in cards_of)
+        return made_agencies
+
     home = c.Crumb(label("home"), urls.path(""))
     files = [brand, *theme_files(root, theme), *portal_card_files(root, region, reuse)]
-    files.append(r.render(
+    home_deps = cards | set(news.sources[:HOME_LATEST])
+    kept = r.kept("", home_deps, "portal_home.html")
+    files.append(kept if kept is not None else r.render(
         "portal_home.html", "", title=config.name, description=config.description,
-        kind="portal-home", deps=cards | set(news.sources[:HOME_LATEST]),
-        latest=news[:HOME_LATEST], agencies=agencies,
+        kind="portal-home", deps=home_deps, latest=news[:HOME_LATEST], agencies=agencies(),
     ))
     section = c.Crumb(label("berita"), urls.path("berita/"))
     pages = c.paginate(len(news), region.config.per_page, "berita/", urls)
@@ -138,10 +152,11 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
             kind="portal-list", crumbs=[home, section], deps=deps,
             posts=news[part], pagination=c.pagination(pages, number, urls), heading=heading,
         ))
-    files.append(r.render(
+    kept = r.kept("opd/", cards, "portal_directory.html")
+    files.append(kept if kept is not None else r.render(
         "portal_directory.html", "opd/", title=label("directory"), description=config.description,
         kind="portal-directory", crumbs=[home, c.Crumb(label("directory"), urls.path("opd/"))],
-        deps=cards, agencies=agencies,
+        deps=cards, agencies=agencies(),
     ))
     files.append(r.render(
         "404.html", "404.html", title=label("not_found_title"), description=config.description,

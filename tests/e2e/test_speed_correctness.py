@@ -245,3 +245,29 @@ def test_a_damaged_line_of_signatures_is_read_only_for_its_own_site(
         result = build(BuildOptions(root=repo, now=build_now(), output=out))
         assert result.ok and (result.trusted is not None) == trusted, site
         assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{site}"), site
+
+
+def test_the_portal_makes_agency_cards_only_for_a_page_that_shows_them(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit of a post that is no agency's latest berita (nor among the portal's newest), the
+    portal's home page and directory are kept, and no agency card (its latest post's view) is made;
+    after an edit of an agency's latest berita, both pages are made again, each card once."""
+    from opdgen.content.loader import LoadOptions, load_region
+    from opdgen.content.model import Kind
+    from opdgen.render import context
+
+    repo, out = _sample_built(tmp_path, monkeypatch)
+    region, _ = load_region(repo, LoadOptions(now=build_now()))
+    assert region is not None
+    dinkes = next(s for s in region.sites if s.slug == "dinkes").of_kind(Kind.BERITA)
+    made: list[str] = []
+    real = context.Agency
+    monkeypatch.setattr(context, "Agency", lambda **kw: made.append(kw["site"].name) or real(**kw))
+    for post, cards in ((dinkes[-1], 0), (dinkes[0], len(region.sites))):  # its oldest, then its latest
+        path = repo / post.source.path
+        path.write_text(path.read_text() + "\nParagraf tambahan.\n")
+        made.clear()
+        result = build(BuildOptions(root=repo, now=build_now(), output=out))
+        assert result.ok and result.trusted == {str(post.source.path)}
+        assert len(made) == cards, post.source.path
+        assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{cards}"), post.source.path
