@@ -190,12 +190,17 @@ class Spawner:
             self._process.kill()
         self.close()
 
-    def close(self) -> None:
-        """Let the runs in flight finish, then end the helper."""
+    def ask_no_more(self) -> None:
+        """Tell the helper no request will follow: it ends once the runs in flight are answered, while
+        the caller goes on (`close` then finds it gone)."""
         with self._lock:
             if self._process.stdin is not None and not self._process.stdin.closed:
                 with contextlib.suppress(OSError):  # the helper is gone already
                     self._process.stdin.close()
+
+    def close(self) -> None:
+        """Let the runs in flight finish, then end the helper."""
+        self.ask_no_more()
         self._process.wait()
         self._reader.join()
         if self._process.stdout is not None:

@@ -27,7 +27,13 @@ from opdgen.build.changes import (
     trusted_sources,
     write_sidecar,
 )
-from opdgen.build.serving import CommitDate, release_date, serving_outputs
+from opdgen.build.serving import (
+    CommitDate,
+    by_web_root,
+    release_date,
+    root_serving_outputs,
+    serving_outputs,
+)
 from opdgen.build.sweep import Swept, sweep
 from opdgen.build.uptodate import (
     Inputs,
@@ -54,7 +60,7 @@ from opdgen.outputs.files import OutputFile, PageReuse, StateFile, state_root
 from opdgen.outputs.manifest import SERVER_DIR
 from opdgen.outputs.portal import render_portal
 from opdgen.outputs.search import previous_bundles, search_files
-from opdgen.outputs.search_shards import Lanes, touched_agencies
+from opdgen.outputs.search_shards import Lanes, expected_bundles, touched_agencies
 from opdgen.outputs.site import render_site
 from opdgen.problems import ProblemError, Problems
 from opdgen.public.freshness import check_register
@@ -149,17 +155,20 @@ class BuildResult:
 
 
 def render_all(options: BuildOptions, write_to: Path | None = None,
-               known: Mapping[str, Identity] | None = None, assumed: bool = False) -> BuildResult:
+               known: Mapping[str, Identity] | None = None, assumed: bool = False,
+               idle: Callable[[], object] | None = None) -> BuildResult:
     """Load and render; problems are collected in the result. Nothing is written, unless write_to
     names the output folder: then each file goes into its spare tree as soon as it is made (its
     bytes leave memory), and `build` swaps the tree in when the whole build went well. `assumed`:
-    output/ is taken as intact while a walk of it still runs (the writer holds its links to it)."""
+    output/ is taken as intact while a walk of it still runs (the writer holds its links to it).
+    `idle`: called once when the build would wait for the search thread's next bundle."""
     with _collector_tuned():
-        return _render_all(options, write_to, known, assumed)
+        return _render_all(options, write_to, known, assumed, idle)
 
 
 def _render_all(options: BuildOptions, write_to: Path | None = None,
-                known: Mapping[str, Identity] | None = None, assumed: bool = False) -> BuildResult:
+                known: Mapping[str, Identity] | None = None, assumed: bool = False,
+                idle: Callable[[], object] | None = None) -> BuildResult:
     started = time.perf_counter()
     only = frozenset() if options.with_portal else options.sites
     with progress.stage("progress.load"):
@@ -207,7 +216,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         # stopped if the build ends early
         lanes = Lanes(max(1, cores - 1))
         search = None
-        bundles: queue.SimpleQueue[list[OutputFile] | None] = queue.SimpleQueue()  # None: no more
+        # each bundle's files as it is made; a web root's name once all its bundles were (None: no more)
+        bundles: queue.SimpleQueue[list[OutputFile] | str | None] = queue.SimpleQueue()
         leads: dict[str, str] = {}  # the search thread's digests of portal documents, for the sidecar
         launched = threading.Event()  # set once the search thread has made its documents
         previous_pages: Future[PageReuse | None] = Future()  # loaded below
@@ -218,11 +228,14 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             touched = touched_agencies(trusted)
             known_leads = options.changes.signatures.leads if options.changes is not None else None
 
+            indexed = [s for s in built if s not in carried]
+            delivery = _Delivery(bundles, lambda: expected_bundles(region, indexed, options.with_portal))
+
             def index() -> None:  # each bundle is handed over as soon as it is made
                 try:
-                    left = search_files(region, previous_pages.result, [s for s in built if s not in carried],
+                    left = search_files(region, previous_pages.result, indexed,
                                         options.with_portal, lambda kind: label(kind.value), lanes,
-                                        bundles.put, cache_file, launched.set, touched,
+                                        delivery.deliver, cache_file, launched.set, touched,
                                         lambda: bundles.put(None),  # (then it tidies up)
                                         known_leads, leads)
                     assert not left  # (every bundle was handed over)
@@ -314,20 +327,36 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             # while Pagefind finishes: the serving files of the web roots that are all there (the
             # agencies carried over: none of their bundles is being made), every file's entry so far
             # in the page keys for the next build
-            ready = carried if search is not None else set()
+            ready = set(carried) if search is not None else set()
             files += put(serving_outputs(files, region, options.root, released, ready.__contains__))
             state = StateFile(reuse)
             state.add(files)
+            by_root = by_web_root(files)
             with progress.stage("progress.search"):  # written while the last bundles are made
-                while search is not None and (bundle := bundles.get()) is not None:
-                    state.add(made := put(bundle))
+                while search is not None:
+                    if idle is not None and bundles.empty():
+                        idle()  # (the build's own wait: the walk's verdict, judged meanwhile)
+                        idle = None
+                    if (item := bundles.get()) is None:
+                        break
+                    if isinstance(item, str):  # all of this web root's bundles are made: its serving
+                        # files, manifest and pages.json now, while Pagefind goes on with the others
+                        state.add(made := put(root_serving_outputs(by_root, region, options.root, released,
+                                                                   item.__eq__)))
+                        files += made
+                        files += put([state.file(item)])
+                        ready.add(item)
+                        continue
+                    state.add(made := put(item))
                     files += made
+                    by_web_root(made, by_root)
                 if search is None:
                     state.add(made := put(previous_bundles(reuse)))
                     files += made
+                    by_web_root(made, by_root)
             # headers, security.txt, manifests of the others, while the search thread tidies up
-            state.add(made := put(serving_outputs(files, region, options.root, released,
-                                                  lambda web_root: web_root not in ready)))
+            state.add(made := put(root_serving_outputs(by_root, region, options.root, released,
+                                                       lambda web_root: web_root not in ready)))
             files += made
             files += put(state.files())
             if search is not None:
@@ -422,8 +451,12 @@ def build(options: BuildOptions) -> BuildResult:
             assumed = since_last_build(Verdict(None, True, last), inputs, stamp_file, options.now)
             kept = _kept_sites(kept_in, inputs, options.now, assumed, cache_dir)
             if assumed is not None:
+                judged: list[Verdict] = []
+
                 def confirm() -> Verdict | None:  # the walk's verdict, when it bears the assumption out
-                    verdict = judge(options, output, stamp_file, inputs, walking)
+                    if not judged:  # (once: while the build waits for Pagefind's last bundles, or after)
+                        judged.append(judge(options, output, stamp_file, inputs, walking))
+                    verdict = judged[0]
                     return verdict if verdict.intact and verdict.previous == last else None
 
                 try:
@@ -481,7 +514,7 @@ def _render_and_write(options: BuildOptions, output: Path, stamp_file: Path, cac
                                                     earlier_posts=earlier,
                                                     snapshots=kept_in if inputs is not None else None),
                                 write_to=output, known=verdict.files if verdict is not None else None,
-                                assumed=confirm is not None)
+                                assumed=confirm is not None, idle=confirm)
         except OSError as exc:  # the spare tree could not be written: output/ itself is untouched
             result = BuildResult(problems=Problems())
             result.problems.add(PurePosixPath(output.name), None, "build.write_failed",
@@ -524,6 +557,36 @@ def _render_and_write(options: BuildOptions, output: Path, stamp_file: Path, cac
             if not saved:
                 snapshot.discard_prepared(kept_in, result.prepared)
         return _done(result, started)
+
+
+class _Delivery:
+    """Hands the search thread's bundles to the build (`queue`), and after the last bundle of a web
+    root (`expected`: the folders of its bundles), that root's name: the build then makes its serving
+    files, manifest and pages.json while Pagefind goes on with the others (after one edit: the
+    portal's, whose shards were carried over, while the edited agency's shard is indexed)."""
+
+    def __init__(self, out: queue.SimpleQueue[list[OutputFile] | str | None],
+                 expected: Callable[[], Mapping[str, frozenset[str]]]) -> None:
+        self.out = out
+        self.expected = expected  # (asked in the search thread, which reads the sites' posts anyway)
+        self.missing: dict[str, set[str]] | None = None
+        self.lock = threading.Lock()  # (bundles come from several threads: a root's name after them)
+
+    def deliver(self, files: list[OutputFile]) -> None:
+        with self.lock:
+            if self.missing is None:
+                self.missing = {root: set(folders) for root, folders in self.expected().items() if folders}
+            self.out.put(files)
+            done = []
+            for f in files:
+                top, _, rest = str(f.path).partition("/")
+                missing = self.missing.get(top)
+                if missing:
+                    missing.discard(rest.partition("/")[0])
+                    if not missing:
+                        done.append(top)
+            for root in done:
+                self.out.put(root)
 
 
 def _resolve(future: Future[PageReuse | None]) -> None:

@@ -10,7 +10,7 @@ import contextlib
 import os
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,14 +31,31 @@ def serving_outputs(files: Sequence[OutputFile], region: Region, root: Path,
     """For every web root among `files` (or those of them `only` accepts: the build makes the ones
     whose files are all there while Pagefind finishes the others): _headers, .htaccess,
     security.txt, nginx.conf, manifest. `released`: release_date, when known."""
+    return root_serving_outputs(by_web_root(files), region, root, released, only)
+
+
+def by_web_root(files: Iterable[OutputFile], into: dict[str, list[OutputFile]] | None = None,
+                ) -> dict[str, list[OutputFile]]:
+    """The files by their top folder in output/ (a web root, or .opdgen), added to `into`."""
+    by_root = {} if into is None else into
+    for f in files:
+        top = str(f.path).partition("/")[0]
+        listed = by_root.get(top)
+        if listed is None:
+            listed = by_root[top] = []
+        listed.append(f)
+    return by_root
+
+
+def root_serving_outputs(by_root: Mapping[str, Sequence[OutputFile]], region: Region, root: Path,
+                         released: datetime | None = None, only: Callable[[str], bool] | None = None,
+                         ) -> list[OutputFile]:
+    """serving_outputs of files grouped by by_web_root."""
     bases = {s.slug: s.config.base_url for s in region.sites}
     bases[PORTAL_SLUG] = region.config.portal_base_url
     released = released or release_date(root, region)
     domains = allowed_domains(region)
     out: list[OutputFile] = []
-    by_root: dict[str, list[OutputFile]] = {}
-    for f in files:
-        by_root.setdefault(str(f.path).partition("/")[0], []).append(f)
     for web_root in sorted(set(by_root) - {SERVER_DIR}):
         if web_root not in bases or (only is not None and not only(web_root)):
             continue

@@ -226,6 +226,8 @@ class OutputWalk:
         walk failed."""
         if self._answer is not None and self._digest is None:
             answer = self._answer.result()
+            if self._spawner is not None:
+                self._spawner.ask_no_more()  # (its one walk answered: it ends meanwhile)
             if "error" not in answer and isinstance(answer.get("digest"), str):
                 self._digest = answer["digest"]
             self._answer = None

@@ -327,8 +327,14 @@ class StateFile:
                            f.deps))
 
     def files(self) -> list[OutputFile]:
-        """One pages.json for each web root that any file was added for."""
+        """One pages.json for each web root that any file was added for (and not made by `file`)."""
         return [self._file(root, self._entries[root]) for root in sorted(self._entries)]
+
+    def file(self, root: str) -> OutputFile:
+        """The pages.json of one web root, all of whose files were added (the build makes it while
+        Pagefind goes on with others); `files` then leaves it out. A file added for it later would
+        make a second pages.json at the same path, which the writer refuses."""
+        return self._file(root, self._entries.pop(root, []))
 
     def _file(self, root: str, entries: list[tuple[str, str, str, frozenset[str]]]) -> OutputFile:
         entries.sort(key=lambda entry: entry[0])

@@ -33,7 +33,7 @@ over without making its documents at all (`shards_to_index`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import PurePosixPath
 from typing import TypeVar
@@ -161,6 +161,18 @@ def carried_bundle(previous: Sequence[str], reuse: PageReuse | None) -> list[Out
         return None
     return [OutputFile(PurePosixPath(path), b"", frozenset({"search"}), key=key, digest=digest, reused=True)
             for path, key, digest in known]
+
+
+def expected_bundles(region: Region, agencies: Iterable[str], with_portal: bool) -> dict[str, frozenset[str]]:
+    """By web root, the folders of the bundles outputs.search makes for it: each of `agencies`'
+    shards, and the portal's (opdgen.build.pipeline writes a web root's serving files and pages.json
+    once they are all made, while Pagefind goes on with the others)."""
+    by_slug = {site.slug: site for site in region.sites}
+    out = {slug: frozenset(bundle_name(n) for n in range(len(agency_shards(by_slug[slug]))))
+           for slug in agencies}
+    if with_portal:
+        out[PORTAL_SLUG] = frozenset(bundle_name(n) for n in range(len(portal_shards(region))))
+    return out
 
 
 def bundle_name(shard: int) -> str:

@@ -13,6 +13,7 @@ from opdgen.build.pipeline import BuildOptions, build
 from opdgen.build.uptodate import output_digest, read_stamp, stamp_path
 from opdgen.cli import build_now
 from opdgen.outputs import search_shards
+from opdgen.outputs.files import OutputFile
 from tests.conftest import NOW, POST, PROJECT, tree_bytes
 
 B = "content/dinkes/berita/"
@@ -271,3 +272,30 @@ def test_the_portal_makes_agency_cards_only_for_a_page_that_shows_them(tmp_path:
         assert result.ok and result.trusted == {str(post.source.path)}
         assert len(made) == cards, post.source.path
         assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{cards}"), post.source.path
+
+
+def test_each_web_root_indexed_gets_its_serving_files_once_its_bundles_are_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundles the build expects of each web root (search_shards.expected_bundles) are those the
+    search thread makes: every agency and the portal are named when their last bundle comes (the
+    build then writes their serving files and pages.json while Pagefind goes on), in a clean build
+    and after an edit (the edited agency and the portal); the output is a clean build's."""
+    from opdgen.build import pipeline
+
+    monkeypatch.setattr(search_shards, "AGENCY_SHARD_DOCS", 3)
+    monkeypatch.setattr(search_shards, "SHARD_DOCS", 20)
+    named: list[str] = []
+
+    class Recording(pipeline._Delivery):
+        def deliver(self, files: list[OutputFile]) -> None:
+            super().deliver(files)
+            named[:] = sorted(root for root, missing in (self.missing or {}).items() if not missing)
+
+    monkeypatch.setattr(pipeline, "_Delivery", Recording)
+    repo, out = _sample_built(tmp_path, monkeypatch)
+    assert named == sorted(["dinkes", "diskominfo", "disdik", "dpupr", "kec-cibeureum", "portal"])
+    path = sorted((repo / "content/disdik/berita").glob("*.md"))[0]
+    path.write_text(re.sub(r"^title: .*$", "title: Judul baru", path.read_text(), count=1, flags=re.M))
+    assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
+    assert named == ["disdik", "portal"]
+    assert tree_bytes(out) == _clean_build(repo, tmp_path, "clean")
