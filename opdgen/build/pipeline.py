@@ -247,11 +247,9 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             stack.callback(lanes.stop)  # first on the way out: the thread ends after the run it is in
             stack.callback(_resolve, previous_pages)  # before the thread is waited for: nobody waits forever
             search = background.submit(index)
-            if touched is not None:
-                # only posts changed: Pagefind's run on their shard is what the build waits for; it
-                # starts before the previous output's pages are loaded, and laying out its documents
-                # is quicker when this thread does not share the interpreter
-                launched.wait(timeout=2)
+            # this thread goes on while the search thread makes its documents (after an edit, this
+            # thread's pages are what the build waits for, not Pagefind's run on one shard: letting
+            # the search thread lay them out alone first cost the edit 0.05 s)
         output = options.output or options.root / "output"
         # the web roots rendered (the carried ones' pages.json are read only if they are not kept whole)
         rendered = {slug for slug in built if slug not in carried} | {PORTAL_SLUG} if carried else None
