@@ -72,6 +72,11 @@ def _view_of(view: Callable[[Post, c.SiteView, c.Urls], c.PostView], news_post: 
     return view(news_post(index), sv, site_urls)
 
 
+def _site_of(source: str) -> str:
+    """The agency of a post's source: content/<slug>/berita/x.md."""
+    return source.split("/", 2)[1] if source.count("/") >= 2 else ""
+
+
 def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
                   reuse: PageReuse | None = None) -> list[OutputFile]:
     """All files of output/portal/."""
@@ -140,8 +145,14 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     ))
     section = c.Crumb(label("berita"), urls.path("berita/"))
     pages = c.paginate(len(news), region.config.per_page, "berita/", urls)
+    site_yaml = {site.slug: str(site.config.source) for site in region.sites}
     for number, rel, part in pages:
-        deps = sources | set(news.sources[part])
+        shown_sources = news.sources[part]
+        # opdgen.yaml, the posts it lists and their agencies' site.yaml (a card names its agency), not
+        # every agency's: a thousand listing pages' deps were most of the portal's pages.json
+        yamls = {site_yaml.get(_site_of(source), "") for source in shown_sources}
+        deps: frozenset[str] = sources | set(shown_sources) if "" in yamls \
+            else frozenset({config_dep, *shown_sources, *yamls})
         kept = r.kept(rel, deps, "portal_list.html")
         if kept is not None:
             files.append(kept)

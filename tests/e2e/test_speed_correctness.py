@@ -299,3 +299,22 @@ def test_each_web_root_indexed_gets_its_serving_files_once_its_bundles_are_made(
     assert build(BuildOptions(root=repo, now=build_now(), output=out)).ok
     assert named == ["disdik", "portal"]
     assert tree_bytes(out) == _clean_build(repo, tmp_path, "clean")
+
+
+def test_a_portal_listing_page_depends_on_its_posts_and_their_agencies_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As its pages.json records: opdgen.yaml, its template, the posts it lists and the site.yaml of
+    each of their agencies (a card names its agency), not every agency's."""
+    import json
+
+    _, out = _sample_built(tmp_path, monkeypatch)
+    state = json.loads((out / ".opdgen/portal/pages.json").read_text("utf-8"))
+    pages = [p for p in state["files"] if p.startswith("portal/berita/") and p.endswith("index.html")]
+    shown = []
+    for page in pages:
+        deps = {state["sources"][n] for n in state["sets"][state["files"][page][2]]}
+        posts = {d for d in deps if d.endswith(".md")}
+        agencies = {f"content/{post.split('/')[1]}/site.yaml" for post in posts}
+        assert posts and deps == posts | agencies | {"opdgen.yaml", "template:portal_list.html"}, page
+        shown.append(len(agencies))
+    assert len(pages) > 2 and min(shown) < 5  # (the sample's five agencies: not all on every page)
