@@ -80,13 +80,14 @@ class Inputs:
 
     context: str
     markdown: Mapping[str, str]  # repository path -> identity
+    # made from the two above when not given (once: a build asks for it four times, 5 ms each)
+    digest: str = field(default="", compare=False)
 
-    @property
-    def digest(self) -> str:
-        h = hashlib.sha256(self.context.encode())
-        for rel in sorted(self.markdown):
-            h.update(f"{rel}\0{self.markdown[rel]}\n".encode())
-        return h.hexdigest()
+    def __post_init__(self) -> None:
+        if not self.digest:
+            h = hashlib.sha256(self.context.encode())
+            h.update("".join(f"{rel}\0{self.markdown[rel]}\n" for rel in sorted(self.markdown)).encode())
+            object.__setattr__(self, "digest", h.hexdigest())
 
 
 def input_digest(options: BuildOptions) -> Inputs | None:

@@ -4,6 +4,7 @@ build's own walk gives, and a walk that cannot be had falls back to walking here
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -150,3 +151,10 @@ def test_only_a_big_output_is_walked_apart(tmp_path: Path) -> None:
     stamp = uptodate.read_stamp(stamp_file)
     assert stamp is not None and not OutputWalk.wanted(stamp)  # 4 files
     assert OutputWalk.wanted(dataclasses.replace(stamp, files=uptodate.WALK_APART + 1))
+
+
+def test_the_inputs_digest_is_made_once_from_the_context_and_the_files_in_path_order() -> None:
+    inputs = uptodate.Inputs("c", {"b.md": "2", "a.md": "1"})
+    assert inputs.digest == hashlib.sha256(b"ca.md\x001\nb.md\x002\n").hexdigest()
+    assert inputs == uptodate.Inputs("c", {"a.md": "1", "b.md": "2"})
+    assert uptodate.Inputs("c", {}, "known").digest == "known"  # (given: not made again)
