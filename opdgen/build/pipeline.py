@@ -558,7 +558,7 @@ def _render_and_write(options: BuildOptions, output: Path, stamp_file: Path, cac
 
 
 class _Delivery:
-    """Hands the search thread's bundles to the build (`queue`), and after the last bundle of a web
+    """Hands the search thread's bundles to the build (`out`), and after the last bundle of a web
     root (`expected`: the folders of its bundles), that root's name: the build then makes its serving
     files, manifest and pages.json while Pagefind goes on with the others (after one edit: the
     portal's, whose shards were carried over, while the edited agency's shard is indexed)."""

@@ -275,8 +275,8 @@ class EarlierPosts:
         out = {}
         for post in posts:
             rel = str(post.source.path)
-            now = self.markdown.get(rel)
-            if now is not None and identities.get(rel) == now and rel not in self.changed:
+            current = self.markdown.get(rel)
+            if current is not None and identities.get(rel) == current and rel not in self.changed:
                 out[post.source.path] = post
         return out
 
