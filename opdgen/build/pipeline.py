@@ -58,7 +58,7 @@ from opdgen.markup.bodies import default_jobs
 from opdgen.media.cache import IMAGES, PreviewFiles
 from opdgen.outputs.files import OutputFile, PageReuse, StateFile, state_root
 from opdgen.outputs.manifest import SERVER_DIR
-from opdgen.outputs.portal import render_portal
+from opdgen.outputs.portal import portal_unchanged, render_portal
 from opdgen.outputs.search import previous_bundles, search_files
 from opdgen.outputs.search_shards import Lanes, expected_bundles, touched_agencies
 from opdgen.outputs.site import render_site
@@ -107,6 +107,7 @@ class BuildResult:
     removed_pages: tuple[str, ...] = ()  # pages of the previous output this build no longer has
     trusted: frozenset[str] | None = None  # pages were kept by their deps: only these posts changed
     carried: frozenset[str] = frozenset()  # sites whose last output was reused whole (none changed)
+    portal_kept: bool = False  # so was the portal's: it shows nothing that changed (portal_unchanged)
     # of those, the web roots the writer left as they are, unseen (serving files and all unchanged):
     # their files are not in `files`, only counted here (files, pages; from the last build's stamp)
     untouched: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -202,6 +203,13 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         # a site none of whose posts changed, when only posts changed in place, is its last output again
         carried = {slug for slug in built if trusted is not None
                    and not any(rel.startswith(f"{CONTENT_DIR}/{slug}/") for rel in trusted)}
+        # the portal's web root is the last build's too when it shows nothing of the changed posts but
+        # what is as it was (only their text changed, and none is in its feed)
+        label: Callable[[str], str] = env.globals["label"] if env is not None else str  # type: ignore[assignment]
+        portal_kept = options.with_portal and reusing and write_to is not None \
+            and options.changes is not None and PORTAL_SLUG in options.changes.counts \
+            and portal_unchanged(region, options.changes, trusted, lambda kind: label(kind.value))
+        with_portal = options.with_portal and not portal_kept  # (its shards are not indexed either)
         cores = options.jobs or default_jobs()
         # the spam tripwire (warnings; errors with --strict): its processes start before the search thread
         cache_file = (options.cache_dir or options.root / CACHE_DIR) / "cache.sqlite"
@@ -219,25 +227,23 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         # each bundle's files as it is made; a web root's name once all its bundles were (None: no more)
         bundles: queue.SimpleQueue[list[OutputFile] | str | None] = queue.SimpleQueue()
         leads: dict[str, str] = {}  # the search thread's digests of portal documents, for the sidecar
+        post_leads: dict[str, str] = {}  # and of each news post's, by source
         launched = threading.Event()  # set once the search thread has made its documents
         previous_pages: Future[PageReuse | None] = Future()  # loaded below
         if indexing:
-            assert env is not None
-            label: Callable[[str], str] = env.globals["label"]  # type: ignore[assignment]
-
             touched = touched_agencies(trusted)
             known_leads = options.changes.signatures.leads if options.changes is not None else None
 
             indexed = [s for s in built if s not in carried]
-            delivery = _Delivery(bundles, lambda: expected_bundles(region, indexed, options.with_portal))
+            delivery = _Delivery(bundles, lambda: expected_bundles(region, indexed, with_portal))
 
             def index() -> None:  # each bundle is handed over as soon as it is made
                 try:
                     left = search_files(region, previous_pages.result, indexed,
-                                        options.with_portal, lambda kind: label(kind.value), lanes,
+                                        with_portal, lambda kind: label(kind.value), lanes,
                                         delivery.deliver, cache_file, launched.set, touched,
                                         lambda: bundles.put(None),  # (then it tidies up)
-                                        known_leads, leads)
+                                        known_leads, leads, post_leads)
                     assert not left  # (every bundle was handed over)
                 finally:
                     launched.set()
@@ -252,7 +258,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             # the search thread lay them out alone first cost the edit 0.05 s)
         output = options.output or options.root / "output"
         # the web roots rendered (the carried ones' pages.json are read only if they are not kept whole)
-        rendered = {slug for slug in built if slug not in carried} | {PORTAL_SLUG} if carried else None
+        rendered = {slug for slug in built if slug not in carried} \
+            | ({PORTAL_SLUG} if with_portal else set()) if carried or portal_kept else None
         with _lasting():  # (the collector's scans were a quarter of the time)
             reuse = (PageReuse.load(output, verify=options.verify_reuse, files=known, roots=rendered,
                                     assumed=assumed) if reusing else None)
@@ -265,6 +272,7 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
         if theme is None or env is None or problems.has_errors:
             return _done(result, started)
         result.carried = frozenset(carried)
+        result.portal_kept = portal_kept
         others: list[str] = []
         if options.sites:  # carry the other sites over unchanged, with their nginx.conf and manifest
             others = [s.slug for s in region.sites if s.slug not in options.sites]
@@ -279,7 +287,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             # the last build's, and so are its serving files, made from the same configuration (the
             # stamp's context) for the same release date (security.txt's)
             counts = options.changes.counts
-            result.untouched = {slug: counts[slug] for slug in sorted(carried) if slug in counts}
+            whole = carried | ({PORTAL_SLUG} if portal_kept else set())
+            result.untouched = {slug: counts[slug] for slug in sorted(whole) if slug in counts}
             others += result.untouched
         keep = [*others, *(f"{SERVER_DIR}/{slug}" for slug in others)]
 
@@ -303,7 +312,12 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
                     elif site.slug in built:
                         files += put(render_site(site, region, env, theme, reuse))
                     progress.advance()
-                if options.with_portal:
+                if portal_kept:
+                    if PORTAL_SLUG not in result.untouched:
+                        assert reuse is not None
+                        files += put(reuse.carry(PORTAL_SLUG))
+                    progress.advance()
+                elif options.with_portal:
                     files += put(render_portal(region, env, theme, reuse))
                     if region.config.report.publish:  # (imported only then: 7 ms of every build's start)
                         from opdgen.report.publish import published_report
@@ -314,9 +328,8 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             if options.inputs is not None:  # while Pagefind finishes
                 if search is not None:
                     launched.wait()  # (its documents made: `leads` is filled)
-                result.sidecar = sidecar_text(
-                    options.inputs, region, options.changes.signatures if options.changes else None,
-                    options.kept_sites or (), leads)
+                result.sidecar = sidecar_text(options.inputs, region, options.changes,
+                                              options.kept_sites or (), leads, post_leads)
                 if options.snapshots is not None:  # the sites this build loaded, kept if it succeeds
                     loaded = [s for s in region.sites if s.slug not in (options.kept_sites or {})]
                     result.prepared = snapshot.prepare_sites(
@@ -325,7 +338,7 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             # while Pagefind finishes: the serving files of the web roots that are all there (the
             # agencies carried over: none of their bundles is being made), every file's entry so far
             # in the page keys for the next build
-            ready = set(carried) if search is not None else set()
+            ready = carried | ({PORTAL_SLUG} if portal_kept else set()) if search is not None else set()
             files += put(serving_outputs(files, region, options.root, released, ready.__contains__))
             state = StateFile(reuse)
             state.add(files)

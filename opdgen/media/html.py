@@ -174,19 +174,30 @@ def media_views(
     """path/absolute: URLs on the post's own site. shown_at: the portal's paths when the portal shows
     the post: the card image is the portal's own copy (its CSP allows only its own images) and the
     body (in the portal feed) names the agency's files by absolute URL."""
-    hero = media.hero
     body_url = path if shown_at is None else absolute
-    image = None
-    if hero is not None:
-        image = (image_view(hero.image, hero.alt, path) if shown_at is None
-                 else image_view(for_cards(hero.image), hero.alt, shown_at, CARD_SIZES))
+    image, image_url, social_url = card_media(media, path, absolute, shown_at)
     return MediaViews(
         image=image,
-        image_url=absolute(hero.image.largest.rel) if hero is not None else None,
-        social_url=absolute(media.social.rel) if media.social is not None else None,
+        image_url=image_url,
+        social_url=social_url,
         gallery=tuple(image_view(u.image, u.alt, body_url, GALLERY_SIZES) for u in media.gallery),
         body_html=article_body(body_html, media, body_url),
     )
+
+
+def card_media(media: PostMedia, path: Url, absolute: Url,
+               shown_at: Url | None) -> tuple[ImageView | None, str | None, str | None]:
+    """What a post's card shows of its media (media_views without the body and gallery): the photo
+    (on the portal, the portal's own copy of its card sizes), the absolute URLs of its largest
+    fallback and of the social preview."""
+    hero = media.hero
+    if hero is None:
+        image = image_url = None
+    else:
+        image = (image_view(hero.image, hero.alt, path) if shown_at is None
+                 else image_view(for_cards(hero.image), hero.alt, shown_at, CARD_SIZES))
+        image_url = absolute(hero.image.largest.rel)
+    return image, image_url, absolute(media.social.rel) if media.social is not None else None
 
 
 def article_body(body_html: str, media: PostMedia, url: Url) -> str:

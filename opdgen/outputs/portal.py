@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 import jinja2
 
+from opdgen.build.changes import Changes, portal_signature
 from opdgen.config import PORTAL_SLUG, SiteConfig
-from opdgen.content.model import DeferredSite, Post, Region, Site, SiteSummary
+from opdgen.content.model import DeferredSite, Kind, Post, Region, Site, SiteSummary
 from opdgen.outputs.feeds import FEED_SIZE, FeedInfo, SitemapEntry, atom, robots, sitemap
 from opdgen.outputs.files import OutputFile, PageRenderer, PageReuse
 from opdgen.outputs.media import portal_card_files
 from opdgen.outputs.public import PortalSection, portal_menu, portal_sections
+from opdgen.outputs.search import lead_digest
 from opdgen.outputs.search_shards import merged_bundles
 from opdgen.outputs.site import brand_file, theme_files
 from opdgen.outputs.summary import summary_of
@@ -26,6 +30,7 @@ from opdgen.render import context as c
 from opdgen.render.themes import Theme
 
 HOME_LATEST = 12
+V = TypeVar("V", c.CardView, c.PostView)
 
 
 def portal_config(region: Region) -> SiteConfig:
@@ -40,20 +45,20 @@ def portal_config(region: Region) -> SiteConfig:
 
 
 class LazyViews:
-    """Post views made on first use, by index or slice; `sources` says which post each one shows."""
+    """Post cards made on first use, by index or slice; `sources` says which post each one shows."""
 
-    def __init__(self, makers: list[Callable[[], c.PostView]], sources: list[str]) -> None:
+    def __init__(self, makers: list[Callable[[], c.CardView]], sources: list[str]) -> None:
         self._makers = makers
-        self._made: dict[int, c.PostView] = {}
+        self._made: dict[int, c.CardView] = {}
         self.sources = sources
 
     def __len__(self) -> int:
         return len(self._makers)
 
-    def __getitem__(self, part: slice) -> list[c.PostView]:
+    def __getitem__(self, part: slice) -> list[c.CardView]:
         return [self._one(i) for i in range(*part.indices(len(self._makers)))]
 
-    def _one(self, i: int) -> c.PostView:
+    def _one(self, i: int) -> c.CardView:
         if i not in self._made:
             self._made[i] = self._makers[i]()
         return self._made[i]
@@ -67,9 +72,58 @@ def _news_posts(site: Site) -> Callable[[int], Post]:
     return [p for p in site.posts if p.kind.is_news].__getitem__
 
 
-def _view_of(view: Callable[[Post, c.SiteView, c.Urls], c.PostView], news_post: Callable[[int], Post],
-             index: int, sv: c.SiteView, site_urls: c.Urls) -> c.PostView:
+def _view_of(view: Callable[[Post, c.SiteView, c.Urls], V], news_post: Callable[[int], Post],
+             index: int, sv: c.SiteView, site_urls: c.Urls) -> V:
     return view(news_post(index), sv, site_urls)
+
+
+def _berita(region: Region) -> Iterator[tuple[datetime | None, str, str, Site, int]]:
+    """Every agency's berita on the portal: its date, absolute URL and source, its site and its
+    place among the site's news posts (SiteSummary.news), in the sites' order."""
+    for site in region.sites:
+        prefix = c.Urls(site.config.base_url).abs("berita/")
+        for index, (kind, date, slug, source, _) in enumerate(summary_of(site).news):
+            if kind == "berita":
+                yield date, f"{prefix}{slug}/", source, site, index
+
+
+def _newest(entry: tuple[datetime | None, str, str, Site, int]) -> tuple[datetime | None, str]:
+    """The portal's order of berita, newest first (by date, then by URL): sorted by this, reversed."""
+    return entry[0], entry[1]
+
+
+def feed_sources(region: Region) -> frozenset[str]:
+    """The berita the portal's feed holds (its newest FEED_SIZE), by source."""
+    return frozenset(entry[2] for entry in heapq.nlargest(FEED_SIZE, _berita(region), key=_newest))
+
+
+def portal_unchanged(region: Region, changes: Changes | None, trusted: frozenset[str] | None,
+                     kind_label: Callable[[Kind], str]) -> bool:
+    """Whether the portal's web root is, byte for byte, what the last clean build made: the build
+    trusts that only these news posts changed, in place (build.changes.trusted_sources), none is in
+    the portal's feed (which holds their text), and each post's portal signature
+    (build.changes.portal_signature: its card and its document in the portal's index) is the one
+    that build recorded. The portal's pages show cards (render.context.CardView), never a post's
+    text: their keys are the same too. The published activity report counts posts by kind and date
+    (in the posts' signatures) and commits (git's HEAD is in the last build's context), and is
+    dated by a day within that build's window."""
+    if not trusted or changes is None:
+        return False
+    folders = {rel.split("/", 2)[1] for rel in trusted}
+    posts = {str(p.source.path): (site, p)
+             for site in region.sites if site.slug in folders for p in site.posts}
+    if not all(rel in posts for rel in trusted) or not feed_sources(region).isdisjoint(trusted):
+        return False
+    for rel in sorted(trusted):
+        site, post = posts[rel]
+        try:
+            before = changes.signatures.portal(rel)
+        except ValueError:  # (a damaged line of the sidecar)
+            return False
+        lead = lead_digest(post, c.Urls(site.config.base_url), kind_label)
+        if not before or before != portal_signature(post, lead):
+            return False
+    return True
 
 
 def _site_of(source: str) -> str:
@@ -97,24 +151,32 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
                  "directory": urls.path("opd/"), "feed": urls.path("feed.xml"), "search": urls.path("cari/")},
         menu=c.Menu(menu_entries, urls),
     )
-    # every agency's berita, newest first: date, URL, source, and how to make its view (a kept site's
-    # post is read when a page shows it: after one edit, most listing pages are kept unread)
-    shown: list[tuple[datetime | None, str, str, Callable[[], c.PostView]]] = []
-    # each agency's card: its site, summary and latest berita (its source, and how to make its view)
-    cards_of: list[tuple[c.SiteView, SiteSummary, tuple[str, Callable[[], c.PostView]] | None]] = []
+    # every agency's berita, newest first: date, URL, source, and how to make its card (a kept site's
+    # post is read when a page shows it: after one edit, most listing pages are kept unread) and
+    # its whole view (the feed's)
+    shown: list[tuple[datetime | None, str, str, Callable[[], c.CardView], Callable[[], c.PostView]]] = []
+    # each agency's card: its site, summary and latest berita (its source, and how to make its card)
+    cards_of: list[tuple[c.SiteView, SiteSummary, tuple[str, Callable[[], c.CardView]] | None]] = []
+
+    def card(post: Post, sv: c.SiteView, site_urls: c.Urls) -> c.CardView:
+        return c.card_view(post, sv, site_urls, lambda k: label(k.value), shown_at=urls)
 
     def view(post: Post, sv: c.SiteView, site_urls: c.Urls) -> c.PostView:
         return c.post_view(post, sv, site_urls, lambda k: label(k.value), shown_at=urls)
 
+    berita: dict[str, list[tuple[datetime | None, str, str, Site, int]]] = {}
+    for entry in _berita(region):
+        berita.setdefault(entry[3].slug, []).append(entry)
     for site in region.sites:
         site_urls = c.Urls(site.config.base_url)
         brand_rel_site = brand_file(site.slug, site.config.colour, "")[1]
         sv = c.site_view(site.config, site_urls, brand_rel_site, None)
         summary = summary_of(site)
         news_post = _news_posts(site)
-        made = [(date, site_urls.abs(f"berita/{slug}/"), source,
+        made = [(date, url, source,
+                 functools.partial(_view_of, card, news_post, index, sv, site_urls),
                  functools.partial(_view_of, view, news_post, index, sv, site_urls))
-                for index, (kind, date, slug, source, _) in enumerate(summary.news) if kind == "berita"]
+                for date, url, source, _, index in berita.get(site.slug, ())]
         shown += made
         cards_of.append((sv, summary, (made[0][2], made[0][3]) if made else None))
     shown.sort(key=lambda s: (s[0], s[1]), reverse=True)
@@ -182,7 +244,7 @@ def render_portal(region: Region, env: jinja2.Environment, theme: Theme,
     files.append(OutputFile(
         PurePosixPath(root) / "feed.xml",
         atom(FeedInfo(config.name, config.description, urls.abs(""), urls.abs("feed.xml"),
-                      region.config.name, region.config.language), news[:FEED_SIZE]),
+                      region.config.name, region.config.language), [s[4]() for s in shown[:FEED_SIZE]]),
         sources | set(news.sources[:FEED_SIZE]),
     ))
     files += portal_sections(PortalSection(r=r, region=region, home=home, sources=sources, label=label))

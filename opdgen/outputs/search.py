@@ -98,7 +98,8 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
                  touched: frozenset[str] | None = None,
                  delivered: Callable[[], None] | None = None,
                  known_leads: Mapping[str, str] | None = None,
-                 made_leads: dict[str, str] | None = None) -> list[OutputFile]:
+                 made_leads: dict[str, str] | None = None,
+                 post_leads: dict[str, str] | None = None) -> list[OutputFile]:
     """The Pagefind bundle of each of `sites`, and the portal's shards over every agency.
 
     Every index is made from the content (never from rendered pages), so this can run while the
@@ -120,31 +121,37 @@ def search_files(region: Region, reuse: PageReuse | Callable[[], PageReuse | Non
     `known_leads`: with `touched`, the last build's lead_digests (changes.Signatures.leads): a
     portal shard whose touched agencies' portal documents are all as they were then is carried
     over like the others, and its other agencies' documents are not even made. `made_leads`:
-    filled with the lead_digests of the agencies whose documents were made."""
+    filled with the lead_digests of the agencies whose documents were made; `post_leads`: with
+    each of their posts' lead_digest, by source."""
     later: list[tuple[int, tuple[str, ...]]] = []  # shards carried over once `reuse` is known
     leads: dict[PurePosixPath, bytes] = {}
+    hashed: dict[PurePosixPath, str] = {}  # (each lead's digest, made once)
+    sources: dict[PurePosixPath, str] | None = {} if post_leads is not None else None
     label = kind_label or (lambda kind: kind.value)
     if touched is None:
         reuse = reuse() if callable(reuse) else reuse
         previous = _previous_folders(reuse)
         out, shards = shards_to_index(region, reuse, previous) if with_portal else ([], [])
         wanted = set(sites) | {slug for _, agencies in shards for slug in agencies}
-        documents = region_documents(region, label, wanted, leads, set(sites))
+        documents = region_documents(region, label, wanted, leads, set(sites), sources)
     else:
         previous, out, shards = {}, [], []
         wanted = set(sites) | touched
-        documents = region_documents(region, label, wanted, leads, set(sites))
-        now = lead_digests(leads, wanted)
+        documents = region_documents(region, label, wanted, leads, set(sites), sources)
+        now = lead_digests(leads, wanted, hashed)
         before = known_leads or {}
         for n, agencies in enumerate(portal_shards(region) if with_portal else ()):
             alike = all(before.get(slug) == now[slug] for slug in touched.intersection(agencies))
             (later if alike else shards).append((n, agencies))
         more = {slug for _, agencies in shards for slug in agencies} - wanted
         if more:
-            documents += region_documents(region, label, more, leads, set(sites))
+            documents += region_documents(region, label, more, leads, set(sites), sources)
             wanted |= more
     if made_leads is not None:
-        made_leads.update(lead_digests(leads, wanted))
+        made_leads.update(lead_digests(leads, wanted, hashed))
+    if post_leads is not None and sources is not None:
+        post_leads.update((source, hashed.get(path) or _sha256(leads[path]))
+                          for path, source in sources.items())
     by_site: dict[str, list[OutputFile]] = {}
     for doc in documents:
         by_site.setdefault(doc.path.parts[0], []).append(doc)
@@ -341,12 +348,14 @@ def _unpacked(sr: SearchRoot, key: str, value: bytes) -> list[OutputFile] | None
 def region_documents(region: Region, kind_label: Callable[[Kind], str],
                      only: Iterable[str] | None = None,
                      leads: dict[PurePosixPath, bytes] | None = None,
-                     whole: Iterable[str] | None = None) -> list[OutputFile]:
+                     whole: Iterable[str] | None = None,
+                     sources: dict[PurePosixPath, str] | None = None) -> list[OutputFile]:
     """A search document for every published post of every agency (or of the agencies `only`; all
     kinds but SKM results, which have no page of their own), at the path of its page. `leads`:
     filled with each one's document for the portal (lead_doc), by the same path. `whole`: the
     agencies whose own index is made (None: all); the others' pages come without their document
-    (only their leads are indexed, in the portal's shards)."""
+    (only their leads are indexed, in the portal's shards). `sources`: filled with each news
+    post's source, by the same path."""
     out = []
     wanted = None if only is None else set(only)
     full = None if whole is None else set(whole)
@@ -363,6 +372,8 @@ def region_documents(region: Region, kind_label: Callable[[Kind], str],
                 out.append(with_search_doc(view, page) if own else page)
                 if leads is not None:
                     leads[path] = lead_doc(view)
+                if sources is not None and post.kind.is_news:
+                    sources[path] = str(post.source.path)
     return out
 
 
@@ -436,14 +447,29 @@ def _document(view: PostView | SearchView, body_html: str) -> bytes:
     ).encode()
 
 
-def lead_digests(leads: Mapping[PurePosixPath, bytes], agencies: Iterable[str]) -> dict[str, str]:
+def lead_digest(post: Post, urls: Urls, kind_label: Callable[[Kind], str]) -> str:
+    """The digest of a post's document in the portal's index, as lead_digests hashes it."""
+    return _sha256(lead_doc(search_view(post, urls, kind_label)))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def lead_digests(leads: Mapping[PurePosixPath, bytes], agencies: Iterable[str],
+                 hashed: dict[PurePosixPath, str] | None = None) -> dict[str, str]:
     """By agency, a digest of all its documents in the portal's index (lead_doc, by path; `leads`
-    holds every one of these agencies'): equal digests, equal documents."""
+    holds every one of these agencies'): equal digests, equal documents. `hashed`: each document's
+    digest, by path, used and filled."""
     rows: dict[str, list[str]] = {slug: [] for slug in agencies}
+    known = {} if hashed is None else hashed
     for path, doc in leads.items():
         found = rows.get(path.parts[0])
         if found is not None:
-            found.append(f"{path}\0{hashlib.sha256(doc).hexdigest()}\n")
+            digest = known.get(path)
+            if digest is None:
+                digest = known[path] = _sha256(doc)
+            found.append(f"{path}\0{digest}\n")
     return {slug: hashlib.sha256("".join(sorted(lines)).encode("utf-8")).hexdigest()
             for slug, lines in rows.items()}
 

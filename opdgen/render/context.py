@@ -18,7 +18,7 @@ from opdgen.config import RegionConfig, SiteConfig
 from opdgen.content.frontmatter import slugify
 from opdgen.content.model import Kind, Post
 from opdgen.markup.markdown import plain_words
-from opdgen.media.html import ImageView, LogoView, logo_view, media_views
+from opdgen.media.html import ImageView, LogoView, card_media, logo_view, media_views
 from opdgen.media.model import MediaImage
 from opdgen.records import record
 
@@ -121,6 +121,33 @@ class PostView:
     source: str  # repository path, for dependency tracking; not for display
 
 
+@record(kw_only=True)
+class CardView:
+    """What a card of a post shows (the portal's listings, home page and agency cards): a PostView
+    without its body, gallery and reading time. A page of cards is the same whatever the posts'
+    text says, and so is its key (opdgen.outputs.files): after an edit of a post's text alone, the
+    portal is left as it was (opdgen.build.changes.portal_signature)."""
+
+    title: str
+    url: str
+    abs_url: str
+    date: datetime | None
+    updated: datetime | None
+    author: str
+    tags: tuple[TagView, ...]
+    summary: str
+    kind: str
+    kind_label: str
+    image_url: str | None
+    image_alt: str
+    image: ImageView | None
+    social_image_url: str | None
+    site: SiteView
+    is_draft: bool
+    is_scheduled: bool
+    source: str
+
+
 @record
 class PageLink:
     number: int
@@ -175,7 +202,7 @@ class Agency:
     site: SiteView
     last_update: datetime | None
     post_count: int
-    latest: PostView | None
+    latest: CardView | None
 
 
 SOCIAL_LABELS = {
@@ -298,6 +325,35 @@ def post_view(
         gallery=media.gallery,
         social_image_url=media.social_url,
         reading_minutes=max(1, math.ceil(words / 200)),
+        site=site,
+        is_draft=post.is_draft,
+        is_scheduled=post.is_scheduled,
+        source=str(post.source.path),
+    )
+
+
+def card_view(
+    post: Post, site: SiteView, urls: Urls, kind_label: Callable[[Kind], str], *, shown_at: Urls | None = None
+) -> CardView:
+    """post_view's fields that a card shows, made without reading the body (a tenth of the time)."""
+    image, image_url, social_url = card_media(post.media, urls.path, urls.abs,
+                                              shown_at.path if shown_at else None)
+    rel = post_rel(post)
+    return CardView(
+        title=post.title,
+        url=urls.path(rel),
+        abs_url=urls.abs(rel),
+        date=post.date,
+        updated=post.updated,
+        author=post.author,
+        tags=tuple(tag_view(t, urls) for t in post.tags),
+        summary=post.summary,
+        kind=post.kind.value,
+        kind_label=kind_label(post.kind),
+        image_url=image_url,
+        image_alt=post.media.hero.alt if post.media.hero is not None else post.image_alt,
+        image=image,
+        social_image_url=social_url,
         site=site,
         is_draft=post.is_draft,
         is_scheduled=post.is_scheduled,

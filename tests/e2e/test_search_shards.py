@@ -77,9 +77,9 @@ def built_bundles(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[list
         return real_build(spawner, binary, sr, *args)
 
     def documents(region: Any, kind_label: Any, only: Any = None, leads: Any = None,
-                  whole: Any = None) -> list[Any]:
+                  whole: Any = None, sources: Any = None) -> list[Any]:
         documented.append(sorted(only) if only is not None else ["*"])
-        return real_documents(region, kind_label, only, leads, whole)
+        return real_documents(region, kind_label, only, leads, whole, sources)
 
     monkeypatch.setattr(search, "_build_one", spy)
     monkeypatch.setattr(search, "region_documents", documents)

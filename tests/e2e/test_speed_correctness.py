@@ -318,3 +318,63 @@ def test_a_portal_listing_page_depends_on_its_posts_and_their_agencies_alone(
         assert posts and deps == posts | agencies | {"opdgen.yaml", "template:portal_list.html"}, page
         shown.append(len(agencies))
     assert len(pages) > 2 and min(shown) < 5  # (the sample's five agencies: not all on every page)
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_portal_is_left_whole_after_an_edit_of_what_it_does_not_show(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The portal shows a post's card (title, summary, author, photo), its opening in the portal's
+    search index, and its text in the feed of the newest berita. After an edit of anything else of a
+    post outside that feed, its web root, pages.json and manifest are the last build's, not written
+    again; after any edit of what it shows, it is made again. Each time, the output is a clean
+    build's."""
+    from opdgen.content.loader import LoadOptions, load_region
+    from opdgen.outputs.portal import feed_sources
+
+    repo, out = _sample_built(tmp_path, monkeypatch)
+    region, _ = load_region(repo, LoadOptions(now=build_now()))
+    assert region is not None
+    feed = feed_sources(region)
+    psn = "content/dinkes/berita/2026-05-06-psn-serentak-cegah-dbd.md"
+    posyandu = "content/dinkes/berita/2026-06-10-posyandu-prima-percepat-penurunan-stunting.md"
+    notice = "content/diskominfo/pengumuman/2026-06-19-pemeliharaan-jaringan-intra-pemda.md"
+    newest = "content/dinkes/berita/2026-11-25-prevalensi-stunting-turun-hasil-bulan-timbang.md"
+    assert not {psn, posyandu} & feed and newest in feed  # (the sample's: the feed's 20 of 40 berita)
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = repo / rel
+        text = path.read_text()
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1))
+
+    steps: list[tuple[str, Callable[[], None], bool]] = [
+        ("emphasis", lambda: edit(psn, "**Gerakan Pemberantasan Sarang Nyamuk (PSN) 3M Plus serentak**",
+                                  "Gerakan Pemberantasan Sarang Nyamuk (PSN) 3M Plus serentak"), True),
+        ("appended", lambda: edit(psn, "\n---\n", "\n---\n") or (repo / psn).write_text(
+            (repo / psn).read_text() + "\nCatatan redaksi: naskah ini diperbarui.\n"), True),
+        ("pengumuman", lambda: edit(notice, "- **Waktu**: 08.00 - 14.00 WIB", "- *Waktu*: 08.00 - 14.00 WIB"), True),
+        ("opening", lambda: edit(psn, "Dinas Kesehatan Kabupaten Sukamaju menggelar", "Dinkes Sukamaju menggelar"),
+         False),
+        ("title", lambda: edit(psn, "title: Gerakan PSN 3M Plus", "title: Gerakan PSN"), False),
+        ("summary", lambda: edit(psn, "summary: Dinas Kesehatan menggerakkan", "summary: Dinkes menggerakkan"), False),
+        ("author", lambda: edit(psn, "author: Tim Promkes Dinkes", "author: Tim Promosi Kesehatan"), False),
+        ("photo text", lambda: edit(posyandu, "image_alt: Ilustrasi balai desa", "image_alt: Gambar balai desa"),
+         False),
+        ("pengumuman opening", lambda: edit(notice, "Diberitahukan kepada", "Disampaikan kepada"), False),
+        ("in the feed", lambda: (repo / newest).write_text((repo / newest).read_text() + "\nParagraf baru.\n"),
+         False),
+    ]
+    for number, (name, change, whole) in enumerate(steps):
+        before = _mtimes(out / "portal") | {f".opdgen/{k}": v for k, v in _mtimes(out / ".opdgen/portal").items()}
+        change()
+        result = build(BuildOptions(root=repo, now=build_now(), output=out))
+        assert result.ok, (name, list(result.problems))
+        assert result.trusted is not None and len(result.trusted) == 1, name
+        assert result.portal_kept == whole and ("portal" in result.untouched) == whole, name
+        assert not any(str(f.path).startswith("portal/") for f in result.files) or not whole, name
+        after = _mtimes(out / "portal") | {f".opdgen/{k}": v for k, v in _mtimes(out / ".opdgen/portal").items()}
+        assert (after == before) == whole, name  # (made again: pages.json at least is written anew)
+        assert tree_bytes(out) == _clean_build(repo, tmp_path, f"clean-{number}"), name

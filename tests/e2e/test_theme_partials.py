@@ -125,3 +125,18 @@ def test_a_partial_that_asks_for_a_page_is_a_problem_with_its_line(
     assert f"themes/kabuji/templates/{partial}:{line}:" in result.output, result.output
     assert missing in result.output
     assert not (repo / "out").exists()  # nothing written
+
+
+def test_a_portal_page_that_asks_for_a_posts_text_is_a_problem_with_its_line(
+        make_repo: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    """The portal's pages show cards (themes/default/README.md: Card), which have no text: a region
+    theme's portal listing that asks for one is a problem with its file and line."""
+    listing = ('{% extends "default/portal_list.html" %}{% block content %}\n'
+               '{% for post in posts %}<article>{{ post.title }}\n{{ post.body_html }}</article>{% endfor %}\n'
+               '{% endblock %}')
+    repo = _repo(make_repo, {"portal_list.html": listing})
+    result = run_cli("build", "--root", repo, "--output", repo / "out")
+    assert result.exit_code != 0
+    assert "themes/kabuji/templates/portal_list.html:3:" in result.output, result.output
+    assert "body_html" in result.output
+    assert not (repo / "out").exists()  # nothing written

@@ -149,9 +149,13 @@ def test_after_an_edit_the_other_sites_news_posts_stay_unread(built: tuple[Path,
     shutil.rmtree(options.output)
     assert build(options).ok  # (the portal's search shards of one agency each)
     post = sorted((repo / "content/dinkes/berita").glob("*.md"))[0]
-    post.write_text(post.read_text() + "\nParagraf tambahan.\n")
+    text = post.read_text()
+    assert "\ntitle: " in text
+    post.write_text(text.replace("\ntitle: ", "\ntitle: Kabar baru - ", 1) + "\nParagraf tambahan.\n")
     result = build(options)
-    assert result.ok and result.kept == SITES - {"dinkes"} and result.region is not None
+    assert result.ok, [p for p in result.problems]
+    assert result.kept == SITES - {"dinkes"} and result.region is not None
+    assert not result.portal_kept  # (its card changed: the portal is made again)
     others = [s for s in result.region.sites if s.slug != "dinkes"]
     assert others and all(isinstance(s, DeferredSite) and not s.loaded for s in others)
     photos = [f for f in result.files if str(f.path).startswith("portal/media/")]
@@ -166,8 +170,8 @@ def test_a_kept_site_unreadable_when_asked_for_means_a_build_without_kept_sites(
         built: tuple[Path, BuildOptions], tmp_path: Path) -> None:
     repo, options = built
     folder = where(repo, options)
-    post = sorted((repo / "content/dinkes/berita").glob("*.md"))[0]
-    post.write_text(post.read_text() + "\nParagraf tambahan.\n")
+    post = sorted((repo / "content/dinkes/berita").glob("*.md"))[0]  # (its card changes: the portal is made)
+    post.write_text(post.read_text().replace("\ntitle: ", "\ntitle: Kabar baru - ", 1) + "\nParagraf tambahan.\n")
     line, rest = (folder / "disdik.pickle").read_bytes().split(b"\n", 1)
     size = json.loads(line)["summary"]
     (folder / "disdik.pickle").write_bytes(line + b"\n" + rest[:size] + b"not a pickle")  # (its posts)
@@ -231,9 +235,15 @@ def test_the_sidecar_of_a_build_with_kept_sites_is_the_one_a_full_load_gives(
     written = sidecar(stamp_path(repo / ".opdgen-cache", options.output or repo)).read_text("utf-8")
     rows = [line.split("\t") for line in written.split("\n")[1:-1]]
     computed = sidecar_text(inputs_of(options), fresh).split("\n")[1:-1]
-    assert [(slug, line) for slug, _, line in rows] == [(slug, line) for slug, _, line in
-                                                       (row.split("\t") for row in computed)]
-    assert all(len(lead) == 64 for _, lead, _ in rows)  # the portal documents' digests, each known
+    assert [(slug, line) for slug, _, _, line in rows] == [(slug, line) for slug, _, _, line in
+                                                          (row.split("\t") for row in computed)]
+    assert all(len(lead) == 64 for _, lead, _, _ in rows)  # the portal documents' digests, each known
+    # each published news post's portal signature, each known (the search thread's digest of its
+    # document made it)
+    portal = {rel: value for _, _, shown, _ in rows for rel, value in json.loads(shown).items()}
+    news = {str(p.source.path) for s in fresh.sites for p in s.posts
+            if p.kind.is_news and not p.is_draft and not p.is_scheduled}
+    assert portal.keys() == news and all(len(value) == 64 for value in portal.values())
     clean = BuildOptions(root=repo, now=options.now, output=tmp_path / "out", cache_dir=tmp_path / "cache")
     assert build(clean).ok  # signatures and digests taken, not computed, alike
     assert written == sidecar(stamp_path(tmp_path / "cache", tmp_path / "out")).read_text("utf-8")
