@@ -202,9 +202,11 @@ def fit_title(title: str, width: int, height: int) -> tuple[ImageFont.FreeTypeFo
     """The largest size (76 down to 40 px) at which the title fits the box in at most 4 lines."""
     for size in range(76, 38, -4):
         font = _font(BOLD, size)
-        lines = wrap(title, font, width, 4)
-        if len(lines) * round(size * 1.18) <= height and not (lines and lines[-1].endswith("…")):
-            return font, lines
+        # the fewest lines first (the balanced ones are as many): balanced only at the size taken
+        words = _words(title, font, width)
+        count = len(_greedy([_length(font, w) for w in words], _length(font, " "), width))
+        if count <= 4 and count * round(size * 1.18) <= height and not (words and words[-1].endswith("…")):
+            return font, wrap(title, font, width, 4)
     font = _font(BOLD, 40)
     return font, wrap(title, font, width, 4)
 
@@ -245,7 +247,7 @@ def _words(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     """The words; one wider than a line is cut after its last hyphen that fits, else where it must."""
     out: list[str] = []
     for word in text.split():
-        while font.getlength(word) > width:
+        while _length(font, word) > width:  # (measured again at every size tried: cached)
             fits = [i for i in range(1, len(word)) if font.getlength(word[:i]) <= width]
             hyphens = [i for i in fits if word[i - 1] == "-"]
             cut = (hyphens or fits or [1])[-1]

@@ -81,6 +81,31 @@ def test_long_titles_shrink_then_end_with_an_ellipsis() -> None:
     assert long_font.size == 40 and len(long) == 4 and long[-1].endswith("…")
 
 
+@pytest.mark.parametrize("title", [
+    "Jembatan Rampung",
+    "Bupati Resmikan Jembatan Gantung di Desa Cibeureum Kecamatan Sukamaju pada Hari Jumat",
+    " ".join(["Penanggulangan Kesejahteraan"] * 5),
+    " ".join(["Penanggulangan Kesejahteraan"] * 8),
+    "Sosialisasi Antikorupsi-Pemberdayaan-Masyarakat-Pedesaan Tahap Kedua Dimulai",
+    "Rapat Koordinasi Bersambung…",  # a title of its own ending with an ellipsis
+    "",
+])
+def test_a_title_gets_the_largest_size_at_which_its_balanced_lines_fit(title: str) -> None:
+    """fit_title counts each size's fewest lines, and balances them at the size it takes: the same as
+    balancing them at every size tried."""
+    width, height = WIDTH - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
+    expected = None
+    for size in range(76, 38, -4):
+        lines = wrap(title, _font(BOLD, size), width, 4)
+        if len(lines) * round(size * 1.18) <= height and not (lines and lines[-1].endswith("…")):
+            expected = (size, lines)
+            break
+    if expected is None:
+        expected = (40, wrap(title, _font(BOLD, 40), width, 4))
+    font, lines = fit_title(title, width, height)
+    assert (font.size, lines) == expected
+
+
 # --- how a card is made cheaply (issue #4): the bytes are those of drawing and encoding it whole ----
 
 CARD = Card(title="Bupati Resmikan Jembatan Gantung di Desa Cibeureum Kecamatan Sukamaju",
