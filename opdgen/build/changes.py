@@ -140,8 +140,11 @@ def portal_signature(post: Post, lead: str) -> str:
     posts' text), nor its index."""
     if not lead:
         return ""
-    media = post.media
-    shown = [post.title, post.summary, post.author, post.image_alt, repr(media.hero), repr(media.social),
+    hero, social = post.media.hero, post.media.social
+    # a photo by its published files (each name holds a digest of its bytes), not by what is loaded
+    photo = None if hero is None else [hero.alt, str(hero.image.source),
+                                        [[v.rel, v.width, v.height, v.format] for v in hero.image.variants]]
+    shown = [post.title, post.summary, post.author, post.image_alt, photo, social.rel if social else None,
              lead]
     return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 

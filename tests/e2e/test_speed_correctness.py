@@ -356,6 +356,8 @@ def test_the_portal_is_left_whole_after_an_edit_of_what_it_does_not_show(
         ("appended", lambda: edit(psn, "\n---\n", "\n---\n") or (repo / psn).write_text(
             (repo / psn).read_text() + "\nCatatan redaksi: naskah ini diperbarui.\n"), True),
         ("pengumuman", lambda: edit(notice, "- **Waktu**: 08.00 - 14.00 WIB", "- *Waktu*: 08.00 - 14.00 WIB"), True),
+        ("with a photo", lambda: (repo / posyandu).write_text((repo / posyandu).read_text() + "\nCatatan redaksi.\n"),
+         True),
         ("opening", lambda: edit(psn, "Dinas Kesehatan Kabupaten Sukamaju menggelar", "Dinkes Sukamaju menggelar"),
          False),
         ("title", lambda: edit(psn, "title: Gerakan PSN 3M Plus", "title: Gerakan PSN"), False),
