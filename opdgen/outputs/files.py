@@ -27,7 +27,6 @@ from opdgen.render.context import (
     MenuItem,
     MenuItems,
     PageMeta,
-    PostView,
     RegionView,
     SiteView,
     Urls,
@@ -374,7 +373,7 @@ def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:
         return "[" + ",".join(_digest_of(v, memo) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ",".join(f"{k!r}:{_digest_of(v, memo)}" for k, v in sorted(value.items())) + "}"
-    if not isinstance(value, (PostView, CardView, SiteView)):
+    if not isinstance(value, (CardView, SiteView)):
         fields = getattr(value, "__dataclass_fields__", None)
         if fields is not None:  # small views (page, menu, crumbs, pagination): field by field
             inner = ",".join(_digest_of(getattr(value, name), memo) for name in fields)
@@ -386,15 +385,15 @@ def _digest_of(value: object, memo: dict[int, tuple[object, str]]) -> str:
 def _remembered(value: object, memo: dict[int, tuple[object, str]]) -> str:
     known = memo.get(id(value))
     if known is None or known[0] is not value:
-        known = (value, _view_digest(value, memo) if isinstance(value, (PostView, CardView))
+        known = (value, _view_digest(value, memo) if isinstance(value, CardView)
                  else hashlib.sha256(repr(value).encode("utf-8")).hexdigest())
         memo[id(value)] = known
     return known[1]
 
 
-def _view_digest(view: PostView | CardView, memo: dict[int, tuple[object, str]]) -> str:
-    """A post view's digest, field by field: its texts by their bytes (the repr of a body escapes
-    every character: three quarters of the time), its site by the site's own digest."""
+def _view_digest(view: CardView, memo: dict[int, tuple[object, str]]) -> str:
+    """A post's view or card's digest, field by field: its texts by their bytes (the repr of a body
+    escapes every character: three quarters of the time), its site by the site's own digest."""
     digest = hashlib.sha256(type(view).__name__.encode())
     for name in view.__dataclass_fields__:
         value = getattr(view, name)
@@ -454,17 +453,16 @@ class PageRenderer:
             known = self.headers[key] = (menu, Markup(self.env.get_template("_header.html").render(context)))
         return known[1]
 
-    def post_card(self, post: PostView | CardView, level: int = 2, portal: bool = False,
-                  eager: bool = False) -> Markup:
+    def post_card(self, post: CardView, level: int = 2, portal: bool = False, eager: bool = False) -> Markup:
         """The theme's `post_card` macro (`_post_card.html`), each card drawn once per web root: a
         post's card is on its listing, tag and home pages (a tenth of a listing page's time each)."""
         return self._card("post_card", post, level, portal, eager)
 
-    def post_row(self, post: PostView) -> Markup:
+    def post_row(self, post: CardView) -> Markup:
         """The theme's `post_row` macro, each row drawn once per web root."""
         return self._card("post_row", post)
 
-    def _card(self, macro: str, post: PostView | CardView, *args: object) -> Markup:
+    def _card(self, macro: str, post: CardView, *args: object) -> Markup:
         # a macro sees its arguments and the environment's globals only (label, icon, filters), so
         # the same arguments draw the same card: kept by the post's identity (the entry holds it)
         key = (macro, id(post), *args)

@@ -97,31 +97,6 @@ class TagCount:
 
 
 @record(kw_only=True)
-class PostView:
-    title: str
-    url: str
-    abs_url: str
-    date: datetime | None
-    updated: datetime | None
-    author: str
-    tags: tuple[TagView, ...]
-    summary: str
-    body_html: Markup
-    kind: str
-    kind_label: str
-    image_url: str | None  # absolute URL of the largest JPEG/PNG of the front-matter image (og:image)
-    image_alt: str
-    image: ImageView | None  # the front-matter image, ready for <picture> (opdgen.media)
-    gallery: tuple[ImageView, ...]  # front matter `gallery:`
-    social_image_url: str | None  # absolute URL of the 1200x630 Open Graph image (opdgen.media.social)
-    reading_minutes: int
-    site: SiteView
-    is_draft: bool
-    is_scheduled: bool
-    source: str  # repository path, for dependency tracking; not for display
-
-
-@record(kw_only=True)
 class CardView:
     """What a card of a post shows (the portal's listings, home page and agency cards): a PostView
     without its body, gallery and reading time. A page of cards is the same whatever the posts'
@@ -138,14 +113,23 @@ class CardView:
     summary: str
     kind: str
     kind_label: str
-    image_url: str | None
+    image_url: str | None  # absolute URL of the largest JPEG/PNG of the front-matter image (og:image)
     image_alt: str
-    image: ImageView | None
-    social_image_url: str | None
+    image: ImageView | None  # the front-matter image, ready for <picture> (opdgen.media)
+    social_image_url: str | None  # absolute URL of the 1200x630 Open Graph image (opdgen.media.social)
     site: SiteView
     is_draft: bool
     is_scheduled: bool
-    source: str
+    source: str  # repository path, for dependency tracking; not for display
+
+
+@record(kw_only=True)
+class PostView(CardView):
+    """A post as its own page shows it: its card's fields and its text."""
+
+    body_html: Markup
+    gallery: tuple[ImageView, ...]  # front matter `gallery:`
+    reading_minutes: int
 
 
 @record
