@@ -32,7 +32,6 @@ from opdgen.build.serving import (
     by_web_root,
     release_date,
     root_serving_outputs,
-    serving_outputs,
 )
 from opdgen.build.sweep import Swept, sweep
 from opdgen.build.uptodate import (
@@ -339,10 +338,12 @@ def _render_all(options: BuildOptions, write_to: Path | None = None,
             # agencies carried over: none of their bundles is being made), every file's entry so far
             # in the page keys for the next build
             ready = carried | ({PORTAL_SLUG} if portal_kept else set()) if search is not None else set()
-            files += put(serving_outputs(files, region, options.root, released, ready.__contains__))
+            by_root = by_web_root(files)
+            files += (made := put(root_serving_outputs(by_root, region, options.root, released,
+                                                       ready.__contains__)))
+            by_web_root(made, by_root)
             state = StateFile(reuse)
             state.add(files)
-            by_root = by_web_root(files)
             with progress.stage("progress.search"):  # written while the last bundles are made
                 while search is not None:
                     if idle is not None and bundles.empty():

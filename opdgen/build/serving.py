@@ -25,15 +25,6 @@ from opdgen.spam import allowed_domains
 GIT_TIMEOUT = 10  # seconds: a hung git must not hang the build
 
 
-def serving_outputs(files: Sequence[OutputFile], region: Region, root: Path,
-                    released: datetime | None = None, only: Callable[[str], bool] | None = None,
-                    ) -> list[OutputFile]:
-    """For every web root among `files` (or those of them `only` accepts: the build makes the ones
-    whose files are all there while Pagefind finishes the others): _headers, .htaccess,
-    security.txt, nginx.conf, manifest. `released`: release_date, when known."""
-    return root_serving_outputs(by_web_root(files), region, root, released, only)
-
-
 def by_web_root(files: Iterable[OutputFile], into: dict[str, list[OutputFile]] | None = None,
                 ) -> dict[str, list[OutputFile]]:
     """The files by their top folder in output/ (a web root, or .opdgen), added to `into`."""
@@ -50,7 +41,9 @@ def by_web_root(files: Iterable[OutputFile], into: dict[str, list[OutputFile]] |
 def root_serving_outputs(by_root: Mapping[str, Sequence[OutputFile]], region: Region, root: Path,
                          released: datetime | None = None, only: Callable[[str], bool] | None = None,
                          ) -> list[OutputFile]:
-    """serving_outputs of files grouped by by_web_root."""
+    """For every web root among the files grouped by by_web_root (or those of them `only` accepts:
+    the build makes the ones whose files are all there while Pagefind finishes the others): _headers,
+    .htaccess, security.txt, nginx.conf, manifest. `released`: release_date, when known."""
     bases = {s.slug: s.config.base_url for s in region.sites}
     bases[PORTAL_SLUG] = region.config.portal_base_url
     released = released or release_date(root, region)
